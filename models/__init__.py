@@ -1,0 +1,16 @@
+"""SQLAlchemy models of jixiao; imports nothing else of ours."""
+
+from .audit import AppendOnlyError, AuditLog
+from .base import Base, utcnow
+from .goal_sheet import GoalReview, GoalSheet, Indicator
+from .org import BudgetUnit, FinanceBureau, Role, Section, User, UserRole
+from .process import ProcessDefinition, ProcessInstance
+from .project import Project
+from .session import db, transaction
+from .task import Task, TaskCandidate
+
+__all__ = [
+    "AppendOnlyError", "AuditLog", "Base", "BudgetUnit", "FinanceBureau", "GoalReview",
+    "GoalSheet", "Indicator", "ProcessDefinition", "ProcessInstance", "Project", "Role",
+    "Section", "Task", "TaskCandidate", "User", "UserRole", "db", "transaction", "utcnow",
+]

@@ -1,0 +1,103 @@
+"""The goal declaration through its three gates, at the operations layer."""
+
+import pytest
+
+from models import GoalReview, GoalSheet, db
+from tests.conftest import GOOD_SHEET, ready_task
+from workflows.errors import Conflict, Forbidden, InvalidInput
+from workflows.goal_review import sheet_for_instance, start_goal_declaration
+from workflows.tasks import complete_user_task
+
+
+def approve(instance, user, gate_key, rating=None):
+    payload = {"decision": "approve", "comment": "ok"}
+    if rating:
+        payload["rating"] = rating
+    complete_user_task(ready_task(instance.id, gate_key), user, payload)
+
+
+def test_sheet_passes_three_gates_and_locks(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    complete_user_task(ready_task(instance.id, "fill_sheet"), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    gate2 = ready_task(instance.id, "gate2_section_review")
+    assert gate2.assignee_id == bureau.cadre1.id  # the unit's liaison cadre
+    approve(instance, bureau.cadre1, "gate2_section_review", "good")
+    approve(instance, bureau.perf, "gate3_performance_review", "excellent")
+    sheet = sheet_for_instance(instance)
+    assert (sheet.status, sheet.locked, instance.status) == ("approved", True, "completed")
+    assert [r.gate for r in db.query(GoalReview).order_by(GoalReview.id)] == [
+        "unit_leader", "section", "performance"]
+
+
+def test_return_goes_back_to_filer_and_through_gates_again(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    complete_user_task(ready_task(instance.id), bureau.cadre1,
+                       {"decision": "return", "rating": "fair", "comment": "补充效益指标"})
+    sheet = sheet_for_instance(instance)
+    assert (sheet.status, sheet.return_count) == ("returned", 1)
+    refill = ready_task(instance.id, "fill_sheet")
+    complete_user_task(refill, bureau.filer1, {"sheet": GOOD_SHEET})
+    assert ready_task(instance.id).task_key == "gate1_unit_review"
+
+
+def test_fair_rating_cannot_approve(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    with pytest.raises(InvalidInput) as err:
+        approve(instance, bureau.cadre1, "gate2_section_review", "fair")
+    assert "decision" in err.value.errors
+    assert ready_task(instance.id).task_key == "gate2_section_review"
+
+
+def test_poor_rating_blocks_project_until_rerated(bureau):
+    project = bureau.projects["p1"]
+    instance = start_goal_declaration(project, bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    complete_user_task(ready_task(instance.id), bureau.cadre1,
+                       {"decision": "return", "rating": "poor", "comment": "目标与职责无关"})
+    assert project.status == "blocked"
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    approve(instance, bureau.cadre1, "gate2_section_review", "good")
+    assert project.status != "blocked"
+
+
+def test_filer_holding_leader_role_cannot_sign_own_sheet(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.both1)
+    complete_user_task(ready_task(instance.id), bureau.both1, {"sheet": GOOD_SHEET})
+    with pytest.raises(Forbidden, match="R9"):
+        approve(instance, bureau.both1, "gate1_unit_review")
+
+
+def test_completed_task_cannot_be_completed_twice(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    task = ready_task(instance.id)
+    complete_user_task(task, bureau.filer1, {"sheet": GOOD_SHEET})
+    with pytest.raises(Conflict):
+        complete_user_task(task, bureau.filer1, {"sheet": GOOD_SHEET})
+
+
+def test_second_declaration_while_one_runs_is_refused(bureau):
+    start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    with pytest.raises(Conflict):
+        start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+
+
+def test_filer_of_other_unit_cannot_start(bureau):
+    with pytest.raises(Forbidden):
+        start_goal_declaration(bureau.projects["p1"], bureau.filer2)
+
+
+def test_invalid_sheet_keeps_task_ready(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    with pytest.raises(InvalidInput) as err:
+        complete_user_task(ready_task(instance.id), bureau.filer1,
+                           {"sheet": {"overall_goal": "", "indicators": []}})
+    assert "sheet.overall_goal" in err.value.errors
+    assert ready_task(instance.id).task_key == "fill_sheet"
+    assert db.get(GoalSheet, sheet_for_instance(instance).id).status == "draft"

@@ -1,0 +1,81 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from models.session import bind, db, finish, make_engine
+from workflows.audit import client_ip
+
+from .config import INSTANCE_DIR, Config, _secret_key, database_url
+from .extensions import api, babel, csrf, login_manager
+
+
+def select_locale() -> str:
+    """The user's chosen language, else the browser's, else Simplified Chinese."""
+    chosen = session.get("lang")
+    if chosen in Config.LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(["zh_CN", "zh", "en"], "zh_CN").replace(
+        "zh", "zh_CN").replace("zh_CN_CN", "zh_CN")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; runs no queries."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(Config)
+    app.config.update(SECRET_KEY=None, DATABASE_URL=None)
+    app.config.update(config or {})
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key()
+    app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or database_url()
+    engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
+    bind(engine)
+    app.extensions["jixiao_engine"] = engine
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    api.init_app(app)
+    _register_transaction_boundary(app)
+    _register_blueprints(app)
+    from . import errors, filters
+    errors.register(app)
+    filters.register(app)
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _register_transaction_boundary(app: Flask) -> None:
+    @app.before_request
+    def remember_client() -> None:
+        g.ip_token = client_ip.set(request.remote_addr)
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        # The one commit of a request: operations only flush.
+        finish(response.status_code < 400)
+        return response
+
+    @app.teardown_request
+    def release_session(exc) -> None:
+        if exc is not None:
+            db.rollback()
+        db.remove()
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": current_user, "languages": Config.LANGUAGES}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import register_api
+    from .auth.views import bp as auth_bp
+    from .inbox.views import bp as inbox_bp
+    from .instances.views import bp as instances_bp
+    from .projects.views import bp as projects_bp
+
+    for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp):
+        app.register_blueprint(blueprint)
+    register_api(api)

@@ -1,0 +1,163 @@
+"""The `jixiao` console script: a Flask CLI group with the administration commands."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from models import transaction
+from models.migrate import upgrade
+from workflows import demo as demo_ops
+from workflows import org
+from workflows.deploy import BPMN_DIR, deploy_directory
+from workflows.errors import JixiaoError
+
+
+def _create_app(*_args):
+    from . import create_app
+    return create_app()
+
+
+def in_transaction(fn):
+    """Run the command as one transaction and turn domain errors into clean CLI errors."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            with transaction():
+                return fn(*args, **kwargs)
+        except JixiaoError as exc:
+            details = "; ".join(f"{k}: {', '.join(map(str, v))}"
+                                for k, v in getattr(exc, "errors", {}).items())
+            raise click.ClickException(exc.message + (f" ({details})" if details else ""))
+    return wrapper
+
+
+@click.group("db")
+def db_group():
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade():
+    """Apply Alembic migrations up to the newest revision."""
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@click.command("deploy")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@in_transaction
+def deploy(path: Path | None):
+    """Deploy the BPMN files of PATH (default: the bundled bpmn/ folder)."""
+    for definition, created in deploy_directory(path or BPMN_DIR):
+        state = "deployed" if created else "unchanged"
+        click.echo(f"{definition.key} v{definition.version} {state} ({definition.content_hash[:12]})")
+
+
+@click.group("section")
+def section_group():
+    """Bureau sections."""
+
+
+@section_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice(
+    ["expenditure", "budget", "performance", "fiscal_supervision", "treasury",
+     "investment_review", "other"]))
+@in_transaction
+def section_add(code, name, kind):
+    """Add a section."""
+    section = org.add_section(code, name, kind)
+    click.echo(f"section {section.code} created (id {section.id})")
+
+
+@click.group("user")
+def user_group():
+    """Users."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--password", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="may repeat")
+@click.option("--unit", "unit_code")
+@click.option("--section", "section_code")
+@click.option("--name")
+@in_transaction
+def user_add(username, password, roles, unit_code, section_code, name):
+    """Add a user with one or more roles."""
+    user = org.add_user(username, password, list(roles), name=name, unit_code=unit_code,
+                        section_code=section_code)
+    click.echo(f"user {user.username} created (id {user.id}) roles: {', '.join(roles)}")
+
+
+@click.group("unit")
+def unit_group():
+    """Budget units."""
+
+
+@unit_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--section", "section_code", required=True)
+@click.option("--liaison", required=True)
+@click.option("--parent", "parent_code")
+@in_transaction
+def unit_add(code, name, section_code, liaison, parent_code):
+    """Add a budget unit owned by an expenditure section."""
+    unit = org.add_unit(code, name, section_code, liaison, parent_code=parent_code)
+    click.echo(f"unit {unit.code} created (id {unit.id})")
+
+
+@click.group("project")
+def project_group():
+    """Projects."""
+
+
+@project_group.command("add")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--name", required=True)
+@click.option("--amount", required=True, help="yuan")
+@click.option("--new", "is_new", is_flag=True)
+@click.option("--year", type=int, default=lambda: date.today().year + 1)
+@in_transaction
+def project_add(unit_code, name, amount, is_new, year):
+    """Add a project; prints its id."""
+    project = org.add_project(unit_code, name, amount, is_new=is_new, fiscal_year=year)
+    click.echo(project.id)
+
+
+@click.command("demo")
+def demo():
+    """Load the demo bureau (once) and print the demo logins."""
+    logins = _load_demo()
+    if logins is None:
+        click.echo("demo data already loaded")
+        return
+    # Printed after the commit: a closed pipe must not roll the demo back.
+    click.echo(f"demo loaded; every demo password is: {demo_ops.DEMO_PASSWORD}")
+    for username, roles in logins:
+        click.echo(f"  {username:<14} {roles}")
+
+
+@in_transaction
+def _load_demo() -> list[tuple[str, str]] | None:
+    if demo_ops.demo_exists():
+        return None
+    deploy_directory(BPMN_DIR)
+    return demo_ops.load_demo()
+
+
+def register_cli(app) -> None:
+    """Attach the command groups to the app's CLI."""
+    for command in (db_group, deploy, section_group, user_group, unit_group, project_group, demo):
+        app.cli.add_command(command)
+
+
+main = FlaskGroup(create_app=_create_app, name="jixiao", help="jixiao administration.")

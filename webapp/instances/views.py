@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+bp = Blueprint("instances", __name__)
+@bp.route("/instances")
+def index():
+    return "todo"

@@ -1,0 +1,60 @@
+"""Deploying BPMN files as immutable, numbered process definition versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from models import ProcessDefinition, Role, db
+
+from .audit import record
+from .engine.parser import DefinitionInvalid, parse_definition
+from .errors import InvalidInput
+
+BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+def known_roles() -> set[str]:
+    """Role codes a diagram may name as candidate groups."""
+    return set(db.scalars(select(Role.code).where(Role.acts_in_workflows.is_(True))))
+
+
+def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None
+                      ) -> tuple[ProcessDefinition, bool]:
+    """Validate and store a diagram; returns (definition, created). Unchanged files are not redeployed."""
+    try:
+        parsed = parse_definition(xml, known_roles())
+    except DefinitionInvalid as exc:
+        raise InvalidInput(
+            f"{source_name or 'diagram'} cannot be deployed: {exc}",
+            {"bpmn": [str(p) for p in exc.problems]},
+        ) from None
+    latest = latest_definition(parsed.key)
+    if latest is not None and latest.content_hash == parsed.content_hash:
+        return latest, False
+    version = (db.scalar(select(func.max(ProcessDefinition.version))
+                         .where(ProcessDefinition.key == parsed.key)) or 0) + 1
+    definition = ProcessDefinition(
+        key=parsed.key, version=version, name=parsed.name, content_hash=parsed.content_hash,
+        bpmn_xml=parsed.xml, source_name=source_name, user_tasks=parsed.user_tasks,
+        deployed_by_id=actor_id,
+    )
+    db.add(definition)
+    db.flush()
+    record(actor_id, "process_definition", definition.id, "deploy",
+           after={"key": parsed.key, "version": version, "hash": parsed.content_hash})
+    return definition, True
+
+
+def deploy_directory(path: Path = BPMN_DIR, actor_id: int | None = None
+                     ) -> list[tuple[ProcessDefinition, bool]]:
+    """Deploy every .bpmn file of a directory (or one file)."""
+    files = [path] if path.is_file() else sorted(path.glob("*.bpmn"))
+    return [deploy_definition(f.read_bytes(), source_name=f.name, actor_id=actor_id) for f in files]
+
+
+def latest_definition(key: str) -> ProcessDefinition | None:
+    """The newest version of a process key."""
+    return db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                     .order_by(ProcessDefinition.version.desc()).limit(1))

@@ -1,0 +1,113 @@
+"""Restricted evaluation of BPMN conditions and scripts (replaces SpiffWorkflow's eval/exec)."""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+
+from simpleeval import EvalWithCompoundTypes, InvalidExpression
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+SAFE_FUNCTIONS = {
+    "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum,
+    "int": int, "float": float, "str": str, "bool": bool, "any": any, "all": all,
+    "sorted": sorted, "Decimal": Decimal,
+}
+_SAFE_ATTRS = {
+    dict: {"get", "keys", "values", "items"},
+    str: {"lower", "upper", "strip", "startswith", "endswith", "split"},
+    list: {"count", "index"},
+}
+SAFE_METHODS = frozenset().union(*_SAFE_ATTRS.values())
+_NAMES = {"True": True, "False": False, "None": None}
+_ALLOWED_NODES = (
+    ast.Expression, ast.Expr, ast.Constant, ast.Name, ast.Load, ast.Store, ast.UnaryOp,
+    ast.BinOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Subscript,
+    ast.Attribute, ast.Slice, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr,
+    ast.FormattedValue, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+)
+
+
+class UnsafeExpression(ValueError):
+    """An expression or script uses something the restricted evaluator refuses."""
+
+
+def check_expression(source: str) -> None:
+    """Statically refuse anything outside plain expressions over task data."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"syntax error: {exc.msg}") from None
+    _check_tree(tree)
+
+
+def check_script(source: str) -> None:
+    """Scripts may only be lines of the form `name = expression`."""
+    try:
+        tree = ast.parse(source.strip() or "pass", mode="exec")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)):
+            raise UnsafeExpression(
+                f"line {stmt.lineno}: only 'name = expression' lines are allowed in scripts")
+        _check_name(stmt.targets[0].id)
+        _check_tree(stmt.value)
+
+
+def _check_tree(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise UnsafeExpression(f"'{type(node).__name__}' is not allowed")
+        if isinstance(node, ast.Name):
+            _check_name(node.id)
+        elif isinstance(node, ast.Attribute) and node.attr not in SAFE_METHODS:
+            raise UnsafeExpression(f"attribute '.{node.attr}' is not allowed")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id not in SAFE_FUNCTIONS:
+            raise UnsafeExpression(f"call to '{node.func.id}' is not allowed")
+
+
+def _check_name(name: str) -> None:
+    if name.startswith("_"):
+        raise UnsafeExpression(f"name '{name}' is not allowed")
+
+
+def _evaluator(names: dict) -> EvalWithCompoundTypes:
+    return EvalWithCompoundTypes(
+        functions=SAFE_FUNCTIONS, names={**_NAMES, **names}, allowed_attrs=_SAFE_ATTRS
+    )
+
+
+def safe_eval(expression: str, names: dict):
+    """Evaluate one expression over the given names, refusing anything unsafe."""
+    check_expression(expression)
+    try:
+        return _evaluator(names).eval(expression.strip())
+    except InvalidExpression as exc:
+        raise UnsafeExpression(str(exc)) from None
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """Script environment that evaluates with simpleeval instead of eval/exec."""
+
+    def evaluate(self, expression, context, external_context=None):
+        return safe_eval(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        check_script(script)
+        for stmt in ast.parse(script.strip() or "pass").body:
+            value_src = ast.unparse(stmt.value)
+            context[stmt.targets[0].id] = safe_eval(value_src, {**(external_context or {}),
+                                                                **context})
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise UnsafeExpression("service tasks are not supported")
+
+
+def restricted_engine() -> PythonScriptEngine:
+    """A script engine to hand every workflow, including each one restored from JSON."""
+    return PythonScriptEngine(environment=RestrictedEnvironment())

@@ -1,0 +1,212 @@
+"""BPMN parsing: the Camunda parser plus the assignment attributes it ignores, and deploy checks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from .evaluator import UnsafeExpression, check_expression, check_script
+
+MAX_BPMN_BYTES = 2 * 1024 * 1024
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_MODEL_NS,
+      "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
+ASSIGNMENT_ATTRS = ("candidateGroups", "candidateUsers", "assignee", "dueDate", "priority",
+                    "formKey")
+RESERVED_IDS = {"Start", "End", "Root"}
+_C = "{%s}" % CAMUNDA_MODEL_NS
+
+
+@dataclass
+class Problem:
+    """One reason a diagram cannot be deployed, tied to the offending element."""
+
+    element_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.element_id}: {self.message}" if self.element_id else self.message
+
+
+class DefinitionInvalid(ValueError):
+    """The uploaded BPMN cannot be deployed; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedDefinition:
+    """What deploy needs to know about a valid diagram."""
+
+    key: str
+    name: str
+    content_hash: str
+    xml: str
+    user_tasks: dict = field(default_factory=dict)
+
+
+def read_assignment(node) -> dict:
+    """The camunda assignment and form attributes of a userTask element."""
+    attrs = {name: node.get(_C + name) for name in ASSIGNMENT_ATTRS}
+    fields = []
+    for f in node.iterfind(".//camunda:formData/camunda:formField", NS):
+        constraints = {c.get("name"): c.get("config")
+                       for c in f.iterfind("camunda:validation/camunda:constraint", NS)}
+        fields.append({
+            "id": f.get("id"), "label": f.get("label") or f.get("id"), "type": f.get("type"),
+            "default": f.get("defaultValue"), "constraints": constraints,
+            "values": [{"id": v.get("id"), "name": v.get("name")}
+                       for v in f.iterfind("camunda:value", NS)],
+        })
+    return {
+        "name": node.get("name") or node.get("id"),
+        "candidate_groups": _split(attrs["candidateGroups"]),
+        "candidate_users": _split(attrs["candidateUsers"]),
+        "assignee": attrs["assignee"],
+        "due_date": attrs["dueDate"],
+        "priority": int(attrs["priority"]) if (attrs["priority"] or "").isdigit() else 50,
+        "form_key": attrs["formKey"] or "",
+        "form_fields": fields,
+    }
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class AssignmentUserTaskParser(UserTaskParser):
+    """Adds the assignment attributes to the task spec's extensions."""
+
+    def parse_extensions(self, node=None):
+        extensions = super().parse_extensions(node)
+        extensions["assignment"] = read_assignment(self.node)
+        return extensions
+
+
+class JixiaoParser(CamundaParser):
+    """CamundaParser that keeps candidate groups, assignee, due date and priority."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (AssignmentUserTaskParser, UserTask),
+    }
+
+
+def parse_xml(xml: bytes) -> etree._Element:
+    """Parse untrusted XML: no DTD, no entities, no network, bounded size."""
+    if len(xml) > MAX_BPMN_BYTES:
+        raise DefinitionInvalid([Problem("", f"file larger than {MAX_BPMN_BYTES // 1024} KB")])
+    try:
+        SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise DefinitionInvalid([Problem("", "XML with a DTD or entity declarations is refused")]) from None
+    except SafeET.ParseError as exc:
+        raise DefinitionInvalid([Problem("", f"malformed XML: {exc}")]) from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.fromstring(xml, parser)
+
+
+def parse_definition(xml: bytes, known_roles: set[str]) -> ParsedDefinition:
+    """Check a diagram completely and return what deploy stores; raise DefinitionInvalid."""
+    root = parse_xml(xml)
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DefinitionInvalid([Problem("", "not a BPMN 2.0 document (no bpmn:definitions root)")])
+    processes = root.findall("bpmn:process", NS)
+    executable = [p for p in processes if p.get("isExecutable", "true") != "false"] or processes
+    if not executable:
+        raise DefinitionInvalid([Problem("", "the file contains no process")])
+    main = executable[0]
+    problems = _static_problems(root, known_roles)
+    if not problems:
+        problems = _spiff_problems(xml, main.get("id"))
+    if problems:
+        raise DefinitionInvalid(problems)
+    return ParsedDefinition(
+        key=main.get("id"), name=main.get("name") or main.get("id"),
+        content_hash=hashlib.sha256(xml).hexdigest(), xml=xml.decode("utf-8"),
+        user_tasks={t.get("id"): read_assignment(t) for t in main.iter(f"{{{BPMN_NS}}}userTask")},
+    )
+
+
+def _static_problems(root, known_roles: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for proc in root.findall("bpmn:process", NS):
+        if proc.find("bpmn:startEvent", NS) is None:
+            problems.append(Problem(proc.get("id", ""), "process has no start event"))
+    for el in root.iter():
+        el_id = el.get("id") or ""
+        if el_id in RESERVED_IDS or el_id.endswith("EndJoin"):
+            problems.append(Problem(el_id, "this id is reserved by the engine; rename it"))
+    problems += _expression_problems(root)
+    problems += _task_problems(root, known_roles)
+    return problems
+
+
+def _owner_id(el) -> str:
+    while el is not None and not el.get("id"):
+        el = el.getparent()
+    return el.get("id") if el is not None else ""
+
+
+def _expression_problems(root) -> list[Problem]:
+    problems = []
+    checks = [(".//bpmn:conditionExpression", check_expression),
+              (".//bpmn:completionCondition", check_expression),
+              (".//bpmn:loopCardinality", check_expression),
+              (".//bpmn:timeDuration", check_expression),
+              (".//bpmn:timeDate", check_expression),
+              (".//bpmn:timeCycle", check_expression),
+              (".//bpmn:scriptTask/bpmn:script", check_script)]
+    for path, check in checks:
+        for el in root.iterfind(path, NS):
+            try:
+                check(el.text or "")
+            except UnsafeExpression as exc:
+                problems.append(Problem(_owner_id(el), f"expression refused: {exc}"))
+    return problems
+
+
+def _task_problems(root, known_roles: set[str]) -> list[Problem]:
+    problems = []
+    for task in root.iterfind(".//bpmn:userTask", NS):
+        info = read_assignment(task)
+        if not (info["candidate_groups"] or info["assignee"] or info["candidate_users"]):
+            problems.append(Problem(task.get("id"), "user task has no assignee or candidate group"))
+        for role in info["candidate_groups"]:
+            if role not in known_roles:
+                problems.append(Problem(task.get("id"), f"unknown role '{role}'"))
+        for f in info["form_fields"]:
+            if not f["id"]:
+                problems.append(Problem(task.get("id"), "form field without an id"))
+    for task in root.iterfind(".//bpmn:businessRuleTask", NS):
+        if not task.get(_C + "decisionRef"):
+            problems.append(Problem(task.get("id"), "business rule task names no decision"))
+    return problems
+
+
+def _spiff_problems(xml: bytes, key: str) -> list[Problem]:
+    try:
+        build_specs(xml, key)
+    except ValidationException as exc:
+        return [Problem(exc.id or "", f"cannot be executed: {exc.args[0] if exc.args else exc}")]
+    except Exception as exc:  # noqa: BLE001 - any parser failure must become a message
+        return [Problem("", f"cannot be executed: {type(exc).__name__}: {exc}")]
+    return []
+
+
+def build_specs(xml: bytes, key: str):
+    """Parse a diagram into (process spec, subprocess specs)."""
+    parser = JixiaoParser()
+    parser.add_bpmn_xml(parse_xml(xml), filename=f"{key}.bpmn")
+    return parser.get_spec(key), parser.get_subprocess_specs(key)

@@ -1,0 +1,165 @@
+"""Instance lifecycle: load → lock → run → save → project ready tasks → audit."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import BudgetUnit, ProcessDefinition, ProcessInstance, Task, TaskCandidate, User, db
+from models.base import utcnow
+
+from ..audit import record
+from ..errors import Conflict, NotFound, WorkflowError
+from .assignment import resolve_due, resolve_value
+from .store import SERIALIZER_VERSION, dump_state, load_state, new_workflow, spec_cache
+
+# The engine's task tree walk breaks after ~333 loops (ENGINE-NOTES); stay far below it.
+MAX_TASKS_PER_INSTANCE = 1500
+
+
+def _specs(definition: ProcessDefinition) -> tuple:
+    return spec_cache.get(definition.id, definition.content_hash, definition.key,
+                          definition.bpmn_xml)
+
+
+def start_instance(definition: ProcessDefinition, *, data: dict, actor_id: int | None,
+                   business_key: str, subject: str, unit_id: int | None) -> ProcessInstance:
+    """Create an instance on this definition version and run it to its first wait state."""
+    workflow = new_workflow(_specs(definition))
+    workflow.task_tree.data.update(data)
+    for start in workflow.get_tasks(state=TaskState.READY):
+        start.data.update(data)
+    _run(workflow, lambda: workflow.do_engine_steps())
+    instance = ProcessInstance(
+        definition=definition, definition_id=definition.id, process_key=definition.key,
+        business_key=business_key, subject=subject, unit_id=unit_id, started_by_id=actor_id,
+        state="", serializer_version=SERIALIZER_VERSION,
+    )
+    db.add(instance)
+    _save(instance, workflow)
+    db.flush()
+    _project(instance, workflow)
+    record(actor_id, "process_instance", instance.id, "start",
+           after={"process_key": definition.key, "version": definition.version,
+                  "business_key": business_key})
+    return instance
+
+
+def lock_instance(instance_id: int) -> ProcessInstance:
+    """Load an instance FOR UPDATE (a real row lock on PostgreSQL) with fresh column values."""
+    instance = db.scalar(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+    )
+    if instance is None:
+        raise NotFound("process instance not found")
+    return instance
+
+
+def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id: int,
+                  decision: str | None = None, rating: str | None = None,
+                  comment: str | None = None) -> None:
+    """Complete one ready human task of a locked instance and advance the workflow."""
+    if instance.status != "running":
+        raise Conflict(f"the process instance is {instance.status}")
+    workflow = load_state(instance.state, instance.serializer_version, _specs(instance.definition))
+    try:
+        spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
+    except TaskNotFoundException:
+        spiff_task = None
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("this task has already been completed")
+
+    def advance():
+        spiff_task.data.update(data)
+        spiff_task.run()
+        workflow.do_engine_steps()
+
+    _run(workflow, advance)
+    if len(workflow.tasks) > MAX_TASKS_PER_INSTANCE:
+        raise Conflict("this instance has looped too many times; start a new declaration")
+    task.completed_by_id = actor_id
+    task.decision, task.rating, task.comment = decision, rating, comment
+    _save(instance, workflow)
+    _project(instance, workflow, completed_guid=task.task_guid)
+    try:
+        db.flush()
+    except StaleDataError:
+        raise Conflict("the process instance was changed by someone else; reload") from None
+    record(actor_id, "task", task.id, "complete",
+           before={"status": "ready"},
+           after={"status": "completed", "task_key": task.task_key, "decision": decision,
+                  "rating": rating, "comment": comment})
+
+
+def _run(workflow, step) -> None:
+    try:
+        step()
+    except SpiffWorkflowException as exc:
+        spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "") or ""
+        raise WorkflowError(f"the workflow failed at '{element}': {exc}", element) from None
+
+
+def _save(instance: ProcessInstance, workflow) -> None:
+    instance.state = dump_state(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.updated_at = utcnow()
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = instance.updated_at
+
+
+def _human_ready(workflow) -> dict:
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def _project(instance: ProcessInstance, workflow, completed_guid: str | None = None) -> None:
+    """Bring the task table in line with the workflow's ready human tasks."""
+    ready = _human_ready(workflow)
+    now = utcnow()
+    existing = db.scalars(
+        select(Task).where(Task.instance_id == instance.id, Task.status == "ready")
+    ).all()
+    for row in existing:
+        if row.task_guid not in ready:
+            row.status = "completed" if row.task_guid == completed_guid else "cancelled"
+            row.completed_at = now
+    known = {row.task_guid for row in existing}
+    scope = _scope_of(instance.unit_id)
+    meta = instance.definition.user_tasks or {}
+    for guid, spiff_task in ready.items():
+        if guid not in known:
+            db.add(_new_task_row(instance, spiff_task, meta.get(spiff_task.task_spec.bpmn_id, {}),
+                                 scope, now))
+
+
+def _scope_of(unit_id: int | None) -> tuple[int | None, int | None]:
+    if unit_id is None:
+        return None, None
+    unit = db.get(BudgetUnit, unit_id)
+    return unit_id, unit.expenditure_section_id if unit else None
+
+
+def _new_task_row(instance, spiff_task, meta: dict, scope, now) -> Task:
+    groups = meta.get("candidate_groups", [])
+    assignee = resolve_value(meta.get("assignee"), spiff_task.data)
+    assignee_id = None
+    if assignee:
+        assignee_id = db.scalar(select(User.id).where(User.username == assignee,
+                                                      User.active.is_(True)))
+    return Task(
+        instance_id=instance.id, task_guid=str(spiff_task.id),
+        task_key=spiff_task.task_spec.bpmn_id, name=meta.get("name") or spiff_task.task_spec.bpmn_name
+        or spiff_task.task_spec.bpmn_id,
+        process_key=instance.process_key, business_key=instance.business_key,
+        subject=instance.subject, form_key=meta.get("form_key", ""),
+        unit_id=scope[0], section_id=scope[1], candidate_groups=",".join(groups),
+        assignee_id=assignee_id, priority=meta.get("priority", 50),
+        due_at=resolve_due(meta.get("due_date"), spiff_task.data, now), created_at=now,
+        candidates=[TaskCandidate(role_code=g) for g in groups],
+    )

@@ -1,0 +1,180 @@
+"""Goal declaration and its three-gate review (DOMAIN process b; rules R7–R11)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models import GoalReview, GoalSheet, Indicator, ProcessInstance, Project, Task, User, db
+from models.base import utcnow
+from models.goal_sheet import RATINGS
+
+from .audit import record
+from .deploy import latest_definition
+from .engine import runtime
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .goal_rules import grade, rating_passes, validate_sheet
+from .permissions import can_see_unit
+from .tasks import Completion, register_form
+
+PROCESS_KEY = "goal_declaration"
+MAX_RETURNS = 50  # far below the engine's loop-depth failure (ENGINE-NOTES)
+# Which gate each user task is; the gate's reviewer role comes from the diagram's candidate groups.
+GATES = {"gate1_unit_review": "unit_leader", "gate2_section_review": "section",
+         "gate3_performance_review": "performance"}
+RATING_REQUIRED = {"section", "performance"}
+APPROVED_STATUS = {"unit_leader": "unit_approved", "section": "section_approved",
+                   "performance": "approved"}
+
+
+def get_project_or_404(project_id: int, user: User) -> Project:
+    """A project within the user's data scope."""
+    project = db.get(Project, project_id)
+    if project is None or not can_see_unit(user, project.unit_id):
+        raise NotFound("project not found")
+    return project
+
+
+def start_goal_declaration(project: Project, user: User) -> ProcessInstance:
+    """A unit filer opens the goal declaration of one of their unit's projects."""
+    if not user.has_role("unit_filer") or user.unit_id != project.unit_id:
+        raise Forbidden("only a filer of the project's unit can declare its goals")
+    sheets = db.scalars(select(GoalSheet).where(GoalSheet.project_id == project.id,
+                                                GoalSheet.fiscal_year == project.fiscal_year)).all()
+    if any(s.locked for s in sheets):
+        raise Conflict("the goals of this project are approved and locked (R11)")
+    if any(s.status != "approved" for s in sheets):
+        raise Conflict("a goal declaration for this project is already under way")
+    definition = latest_definition(PROCESS_KEY)
+    if definition is None:
+        raise Conflict("the goal_declaration process is not deployed")
+    sheet = GoalSheet(
+        bureau_id=project.bureau_id, fiscal_year=project.fiscal_year, kind="project",
+        unit_id=project.unit_id, project_id=project.id, amount=project.year_amount,
+        version=len(sheets) + 1,
+    )
+    db.add(sheet)
+    db.flush()
+    unit = project.unit
+    instance = runtime.start_instance(
+        definition, actor_id=user.id, business_key=f"goal_sheet:{sheet.id}",
+        subject=project.name, unit_id=project.unit_id,
+        data={"project_id": project.id, "sheet_id": sheet.id, "unit_id": unit.id,
+              "liaison_user": unit.liaison.username if unit.liaison else None},
+    )
+    record(user.id, "goal_sheet", sheet.id, "create", after={"status": "draft"})
+    return instance
+
+
+def sheet_for_instance(instance: ProcessInstance) -> GoalSheet | None:
+    """The goal sheet an instance works on (business key goal_sheet:<id>)."""
+    kind, _, ident = instance.business_key.partition(":")
+    return db.get(GoalSheet, int(ident)) if kind == "goal_sheet" and ident.isdigit() else None
+
+
+def _sheet(instance: ProcessInstance) -> GoalSheet:
+    sheet = sheet_for_instance(instance)
+    if sheet is None:
+        raise NotFound("goal sheet not found")
+    return sheet
+
+
+@register_form("jixiao:goal_sheet")
+def fill_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict) -> Completion:
+    """The filer submits (or resubmits) the sheet; R7 is checked here, R11 keeps it closed later."""
+    sheet = _sheet(instance)
+    if sheet.locked:
+        raise Conflict("this goal sheet is approved and read-only (R11)")
+    cleaned = validate_sheet(payload.get("sheet"))
+    before = {"status": sheet.status, "indicators": len(sheet.indicators)}
+    sheet.overall_goal = cleaned["overall_goal"]
+    sheet.indicators = [Indicator(seq=i + 1, **row) for i, row in enumerate(cleaned["indicators"])]
+    sheet.filer_id = sheet.filer_id or user.id
+    sheet.last_editor_id = user.id
+    sheet.status = "submitted"
+    sheet.submitted_at = utcnow()
+    record(user.id, "goal_sheet", sheet.id, "submit", before=before,
+           after={"status": "submitted", "indicators": len(cleaned["indicators"])})
+    return Completion(data={"decision": "submit"}, decision="submit")
+
+
+def _review_input(gate: str, payload: dict) -> tuple[str, str | None, str]:
+    errors: dict[str, list[str]] = {}
+    decision = payload.get("decision")
+    comment = payload.get("comment") or ""
+    rating = payload.get("rating") or None
+    if payload.get("score") not in (None, "") and rating is None:
+        try:
+            rating = grade(payload["score"])
+        except (ValueError, ArithmeticError):
+            errors["score"] = ["must be a number between 0 and 100"]
+    if decision not in ("approve", "return"):
+        errors["decision"] = ["must be 'approve' or 'return'"]
+    if not isinstance(comment, str) or len(comment) > 2000:
+        errors["comment"] = ["must be text of at most 2000 characters"]
+        comment = ""
+    if decision == "return" and not comment.strip():
+        errors["comment"] = ["a return needs a comment giving the reasons"]
+    if rating is not None and rating not in RATINGS:
+        errors["rating"] = [f"must be one of {', '.join(RATINGS)}"]
+    elif rating is None and gate in RATING_REQUIRED:
+        errors["rating"] = ["this gate must rate the sheet (excellent/good/fair/poor)"]
+    elif rating and decision == "approve" and not rating_passes(rating):
+        errors["decision"] = ["a fair or poor rating means the sheet is returned (R10)"]
+    if errors:
+        raise InvalidInput("the review has errors", errors)
+    return decision, rating, comment.strip()
+
+
+@register_form("jixiao:goal_review")
+def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict) -> Completion:
+    """One gate approves or returns the sheet (R8 order by diagram, R9, R10, R11)."""
+    gate = GATES.get(task.task_key)
+    if gate is None:
+        raise Conflict(f"task {task.task_key} is not a goal review gate")
+    sheet = _sheet(instance)
+    decision, rating, comment = _review_input(gate, payload)
+    if user.id in (sheet.filer_id, sheet.last_editor_id):
+        raise Forbidden("separation of duties: whoever filed or last edited a sheet cannot "
+                        "review it (R9)")
+    if gate == "section" and user.section_id != sheet.unit.expenditure_section_id:
+        raise Forbidden("only the expenditure section that owns the unit reviews at gate 2 (R8)")
+    if decision == "return" and sheet.return_count >= MAX_RETURNS:
+        raise Conflict(f"this sheet has been returned {MAX_RETURNS} times; open a new declaration")
+    db.add(GoalReview(sheet_id=sheet.id, gate=gate, reviewer_id=user.id, decision=decision,
+                      rating=rating, comments=comment))
+    before = {"status": sheet.status}
+    if decision == "return":
+        sheet.status = "returned"
+        sheet.return_count += 1
+    else:
+        sheet.status = APPROVED_STATUS[gate]
+        if gate == "performance":
+            sheet.locked, sheet.approved_at = True, utcnow()
+    _apply_rating_to_project(sheet, rating, user)
+    record(user.id, "goal_sheet", sheet.id, f"review.{decision}", before=before,
+           after={"status": sheet.status, "gate": gate, "rating": rating}, reason=comment or None)
+    return Completion(data={"decision": decision}, decision=decision, rating=rating,
+                      comment=comment)
+
+
+def _apply_rating_to_project(sheet: GoalSheet, rating: str | None, user: User) -> None:
+    """R10: 差 blocks the project from budget arrangement until re-rated 良 or better."""
+    project = sheet.project
+    if project is None or rating is None:
+        return
+    if rating == "poor" and not project.blocked_by_review:
+        project.blocked_by_review, project.status = True, "blocked"
+        record(user.id, "project", project.id, "block", after={"status": "blocked"},
+               reason="goal sheet rated poor (R10)")
+    elif rating_passes(rating) and project.blocked_by_review:
+        project.blocked_by_review, project.status = False, "proposed"
+        record(user.id, "project", project.id, "unblock", after={"status": "proposed"},
+               reason=f"goal sheet re-rated {rating} (R10)")
+
+
+def review_counts(sheet_id: int) -> dict[str, int]:
+    """How many times each gate returned the sheet."""
+    rows = db.execute(select(GoalReview.gate, func.count()).where(
+        GoalReview.sheet_id == sheet_id, GoalReview.decision == "return")
+        .group_by(GoalReview.gate)).all()
+    return dict(rows)

@@ -1,0 +1,129 @@
+"""Pure rules of goal sheets: R1 grade bands and R7 sheet validation."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from models.goal_sheet import LEVEL1, LEVEL2, OPERATORS
+
+from .errors import InvalidInput
+
+MIN_INDICATORS = 3
+MONEY_UNITS = {"元", "万元", "亿元", "yuan"}
+
+
+def grade(score) -> str:
+    """R1: 90–100 excellent, 80–<90 good, 60–<80 fair, <60 poor (scores kept to 2 decimals)."""
+    s = Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if s < 0 or s > 100:
+        raise ValueError("score must lie in [0, 100]")
+    if s >= 90:
+        return "excellent"
+    if s >= 80:
+        return "good"
+    if s >= 60:
+        return "fair"
+    return "poor"
+
+
+def rating_passes(rating: str) -> bool:
+    """R10: 优 and 良 pass; 中 and 差 mean return."""
+    return rating in ("excellent", "good")
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError("must be a number") from None
+    if not number.is_finite():
+        raise ValueError("must be a number")
+    return number
+
+
+def _text(row: dict, key: str, limit: int) -> str:
+    value = row.get(key)
+    return value.strip()[:limit + 1] if isinstance(value, str) else ""
+
+
+def _check_row(row: dict, path: str, errors: dict) -> dict:
+    def err(field: str, message: str) -> None:
+        errors.setdefault(f"{path}.{field}", []).append(message)
+
+    if not isinstance(row, dict):
+        err("row", "must be an object")
+        return {}
+    out = {k: _text(row, k, 200) for k in ("level1", "level2", "name", "operator",
+                                            "unit_of_measure", "target_text")}
+    if out["level1"] not in LEVEL1:
+        err("level1", f"must be one of {', '.join(LEVEL1)}")
+    elif out["level2"] not in LEVEL2[out["level1"]]:
+        err("level2", f"must be one of {', '.join(LEVEL2[out['level1']])}")
+    if not out["name"] or len(out["name"]) > 200:
+        err("name", "required, at most 200 characters")
+    if out["operator"] not in OPERATORS:
+        err("operator", f"must be one of {', '.join(OPERATORS)}")
+    for key in ("target_value", "target_max", "weight"):
+        try:
+            out[key] = _decimal(row.get(key))
+        except ValueError as exc:
+            err(key, str(exc))
+            out[key] = None
+    out["value_type"] = "qualitative" if out["operator"] == "qualitative" else "quantitative"
+    if out["value_type"] == "qualitative":
+        if not out["target_text"]:
+            err("target_text", "a qualitative indicator needs a target text")
+    else:
+        if out["target_value"] is None and f"{path}.target_value" not in errors:
+            err("target_value", "a quantitative indicator needs a numeric target")
+        if not out["unit_of_measure"] or len(out["unit_of_measure"]) > 20:
+            err("unit_of_measure", "a quantitative indicator needs a unit of measure (≤ 20)")
+        if out["operator"] == "range" and (out["target_max"] is None or (
+                out["target_value"] is not None and out["target_max"] < out["target_value"])):
+            err("target_max", "a range needs a maximum not below the target")
+    if out["level1"] == "output" and out["level2"] != "cost" \
+            and out["unit_of_measure"] in MONEY_UNITS:
+        err("unit_of_measure", "money is an input, not an output (R7)")
+    if out["weight"] is not None and not (0 < out["weight"] <= 100):
+        err("weight", "must lie in (0, 100]")
+    return out
+
+
+def validate_sheet(sheet) -> dict:
+    """R7: check a submitted goal sheet and return it cleaned; raise InvalidInput otherwise."""
+    if not isinstance(sheet, dict):
+        raise InvalidInput("the goal sheet is missing", {"sheet": ["required"]})
+    errors: dict[str, list[str]] = {}
+    goal = sheet.get("overall_goal")
+    goal = goal.strip() if isinstance(goal, str) else ""
+    if not goal or len(goal) > 2000:
+        errors["sheet.overall_goal"] = ["the overall goal is required (at most 2000 characters)"]
+    rows = sheet.get("indicators")
+    if not isinstance(rows, list):
+        rows = []
+    cleaned = [_check_row(r, f"sheet.indicators.{i}", errors) for i, r in enumerate(rows)]
+    _check_sheet_level(cleaned, errors)
+    if errors:
+        raise InvalidInput("the goal sheet has errors", errors)
+    return {"overall_goal": goal, "indicators": cleaned}
+
+
+def _check_sheet_level(rows: list[dict], errors: dict) -> None:
+    if len(rows) < MIN_INDICATORS:
+        errors.setdefault("sheet.indicators", []).append(
+            f"at least {MIN_INDICATORS} indicators are required")
+    level1s = {r.get("level1") for r in rows}
+    for needed in ("output", "benefit"):
+        if needed not in level1s:
+            errors.setdefault("sheet.indicators", []).append(
+                f"at least one {needed} indicator is required")
+    weights = [r.get("weight") for r in rows]
+    if any(w is not None for w in weights):
+        if any(w is None for w in weights):
+            errors.setdefault("sheet.indicators", []).append(
+                "when weights are used every indicator needs one")
+        elif sum(weights) != 100:
+            errors.setdefault("sheet.indicators", []).append(
+                f"weights must sum to 100 (they sum to {sum(weights)})")

@@ -1,0 +1,74 @@
+"""Reading process instances: scope-checked loading and the timeline view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from models import ProcessInstance, Task, User, db
+
+from .errors import NotFound
+from .permissions import can_see_instance
+from .tasks import instance_history, ready_tasks
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One completed step: who did what, when."""
+
+    task_id: int
+    task: str
+    task_key: str
+    user: str | None
+    user_id: int | None
+    decision: str | None
+    rating: str | None
+    comment: str | None
+    at: datetime | None
+    status: str
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """An instance with its ready tasks and history, built from tables only."""
+
+    instance: ProcessInstance
+    tasks: list[Task]
+    history: list[HistoryEntry]
+
+    @property
+    def active_elements(self) -> list[str]:
+        """BPMN ids of the tasks waiting now."""
+        return [t.task_key for t in self.tasks]
+
+    @property
+    def completed_elements(self) -> list[str]:
+        """BPMN ids of the tasks done so far."""
+        return list(dict.fromkeys(h.task_key for h in self.history if h.status == "completed"))
+
+
+def get_instance_or_404(instance_id: int, user: User) -> ProcessInstance:
+    """An instance within the user's data scope."""
+    instance = db.get(ProcessInstance, instance_id)
+    if instance is None or not can_see_instance(user, instance):
+        raise NotFound("process instance not found")
+    return instance
+
+
+def instance_view(instance: ProcessInstance) -> InstanceView:
+    """Ready tasks and the full history of an instance."""
+    done = instance_history(instance.id)
+    ids = {t.completed_by_id for t in done if t.completed_by_id}
+    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    history = [HistoryEntry(t.id, t.name, t.task_key, names.get(t.completed_by_id),
+                            t.completed_by_id, t.decision, t.rating, t.comment, t.completed_at,
+                            t.status) for t in done]
+    return InstanceView(instance, ready_tasks(instance.id), history)
+
+
+def instances_for_business_key(business_key: str) -> list[ProcessInstance]:
+    """Instances working on one business object, newest first."""
+    return list(db.scalars(select(ProcessInstance).where(
+        ProcessInstance.business_key == business_key).order_by(ProcessInstance.id.desc())))
