@@ -33,7 +33,8 @@ def in_transaction(fn):
         except JixiaoError as exc:
             details = "; ".join(f"{k}: {', '.join(map(str, v))}"
                                 for k, v in getattr(exc, "errors", {}).items())
-            raise click.ClickException(exc.message + (f" ({details})" if details else ""))
+            raise click.ClickException(
+                exc.message + (f" ({details})" if details else "")) from None
     return wrapper
 
 
@@ -56,7 +57,8 @@ def deploy(path: Path | None):
     """Deploy the BPMN files of PATH (default: the bundled bpmn/ folder)."""
     for definition, created in deploy_directory(path or BPMN_DIR):
         state = "deployed" if created else "unchanged"
-        click.echo(f"{definition.key} v{definition.version} {state} ({definition.content_hash[:12]})")
+        click.echo(f"{definition.key} v{definition.version} {state} "
+                   f"({definition.content_hash[:12]})")
 
 
 @click.group("section")

@@ -98,7 +98,8 @@ def _ready(instance_id: int) -> Task:
 def _drive_demo_sheets() -> None:
     """Start declarations and move some of them through the gates, as real users would."""
     projects = db.scalars(select(Project).order_by(Project.id)).all()
-    sheet = {"overall_goal": "按期保质完成年度建设任务，提升公共服务水平。", "indicators": INDICATORS}
+    sheet = {"overall_goal": "按期保质完成年度建设任务，提升公共服务水平。",
+             "indicators": INDICATORS}
     # stage reached per project: 0 = waiting for the filer ... 4 = approved, -1 = returned
     stages = [0, 1, 2, 3, 4, -1, 0, 1, 2, 4, 0, 3]
     for project, stage in zip(projects, stages, strict=False):

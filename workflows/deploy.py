@@ -22,7 +22,7 @@ def known_roles() -> set[str]:
 
 def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None
                       ) -> tuple[ProcessDefinition, bool]:
-    """Validate and store a diagram; returns (definition, created). Unchanged files are not redeployed."""
+    """Validate and store a diagram; returns (definition, created); unchanged files stay put."""
     try:
         parsed = parse_definition(xml, known_roles())
     except DefinitionInvalid as exc:

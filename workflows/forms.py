@@ -46,7 +46,7 @@ def _constraint_errors(field: dict, value) -> list[str]:
 
 
 def validate_form_data(fields: list[dict], data: dict) -> dict:
-    """Return cleaned values for the declared fields or raise InvalidInput with per-field messages."""
+    """Cleaned values of the declared fields, or InvalidInput with per-field messages."""
     if not isinstance(data, dict):
         raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
     cleaned, errors = {}, {}

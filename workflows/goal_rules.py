@@ -57,6 +57,21 @@ def _check_row(row: dict, path: str, errors: dict) -> dict:
         return {}
     out = {k: _text(row, k, 200) for k in ("level1", "level2", "name", "operator",
                                             "unit_of_measure", "target_text")}
+    _check_labels(out, err)
+    for key in ("target_value", "target_max", "weight"):
+        try:
+            out[key] = _decimal(row.get(key))
+        except ValueError as exc:
+            err(key, str(exc))
+            out[key] = None
+    out["value_type"] = "qualitative" if out["operator"] == "qualitative" else "quantitative"
+    _check_target(out, err, number_given=f"{path}.target_value" not in errors)
+    if out["weight"] is not None and not (0 < out["weight"] <= 100):
+        err("weight", "must lie in (0, 100]")
+    return out
+
+
+def _check_labels(out: dict, err) -> None:
     if out["level1"] not in LEVEL1:
         err("level1", f"must be one of {', '.join(LEVEL1)}")
     elif out["level2"] not in LEVEL2[out["level1"]]:
@@ -65,30 +80,23 @@ def _check_row(row: dict, path: str, errors: dict) -> dict:
         err("name", "required, at most 200 characters")
     if out["operator"] not in OPERATORS:
         err("operator", f"must be one of {', '.join(OPERATORS)}")
-    for key in ("target_value", "target_max", "weight"):
-        try:
-            out[key] = _decimal(row.get(key))
-        except ValueError as exc:
-            err(key, str(exc))
-            out[key] = None
-    out["value_type"] = "qualitative" if out["operator"] == "qualitative" else "quantitative"
-    if out["value_type"] == "qualitative":
-        if not out["target_text"]:
-            err("target_text", "a qualitative indicator needs a target text")
-    else:
-        if out["target_value"] is None and f"{path}.target_value" not in errors:
-            err("target_value", "a quantitative indicator needs a numeric target")
-        if not out["unit_of_measure"] or len(out["unit_of_measure"]) > 20:
-            err("unit_of_measure", "a quantitative indicator needs a unit of measure (≤ 20)")
-        if out["operator"] == "range" and (out["target_max"] is None or (
-                out["target_value"] is not None and out["target_max"] < out["target_value"])):
-            err("target_max", "a range needs a maximum not below the target")
     if out["level1"] == "output" and out["level2"] != "cost" \
             and out["unit_of_measure"] in MONEY_UNITS:
         err("unit_of_measure", "money is an input, not an output (R7)")
-    if out["weight"] is not None and not (0 < out["weight"] <= 100):
-        err("weight", "must lie in (0, 100]")
-    return out
+
+
+def _check_target(out: dict, err, number_given: bool) -> None:
+    if out["value_type"] == "qualitative":
+        if not out["target_text"]:
+            err("target_text", "a qualitative indicator needs a target text")
+        return
+    if out["target_value"] is None and number_given:
+        err("target_value", "a quantitative indicator needs a numeric target")
+    if not out["unit_of_measure"] or len(out["unit_of_measure"]) > 20:
+        err("unit_of_measure", "a quantitative indicator needs a unit of measure (≤ 20)")
+    if out["operator"] == "range" and (out["target_max"] is None or (
+            out["target_value"] is not None and out["target_max"] < out["target_value"])):
+        err("target_max", "a range needs a maximum not below the target")
 
 
 def validate_sheet(sheet) -> dict:

@@ -61,7 +61,7 @@ def instance_view(instance: ProcessInstance) -> InstanceView:
     """Ready tasks and the full history of an instance."""
     done = instance_history(instance.id)
     ids = {t.completed_by_id for t in done if t.completed_by_id}
-    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     history = [HistoryEntry(t.id, t.name, t.task_key, names.get(t.completed_by_id),
                             t.completed_by_id, t.decision, t.rating, t.comment, t.completed_at,
                             t.status) for t in done]

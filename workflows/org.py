@@ -65,7 +65,8 @@ def add_user(username: str, password: str, roles: list[str], *, name: str | None
              actor_id: int | None = None, password_hash: str | None = None) -> User:
     """Create a user holding one or more roles (bulk loaders may pass a precomputed hash)."""
     if password_hash is None and len(password) < MIN_PASSWORD:
-        raise InvalidInput("password too short", {"password": [f"at least {MIN_PASSWORD} characters"]})
+        raise InvalidInput("password too short",
+                           {"password": [f"at least {MIN_PASSWORD} characters"]})
     known = {r.code: r for r in db.scalars(select(Role))}
     unknown = [r for r in roles if r not in known]
     if not roles or unknown:

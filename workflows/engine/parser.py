@@ -23,7 +23,7 @@ NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_MODEL_NS,
 ASSIGNMENT_ATTRS = ("candidateGroups", "candidateUsers", "assignee", "dueDate", "priority",
                     "formKey")
 RESERVED_IDS = {"Start", "End", "Root"}
-_C = "{%s}" % CAMUNDA_MODEL_NS
+_C = f"{{{CAMUNDA_MODEL_NS}}}"
 
 
 @dataclass
@@ -110,7 +110,8 @@ def parse_xml(xml: bytes) -> etree._Element:
     try:
         SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise DefinitionInvalid([Problem("", "XML with a DTD or entity declarations is refused")]) from None
+        raise DefinitionInvalid(
+            [Problem("", "XML with a DTD or entity declarations is refused")]) from None
     except SafeET.ParseError as exc:
         raise DefinitionInvalid([Problem("", f"malformed XML: {exc}")]) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

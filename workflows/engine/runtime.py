@@ -100,7 +100,8 @@ def _run(workflow, step) -> None:
     try:
         step()
     except SpiffWorkflowException as exc:
-        spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
+        task = getattr(exc, "task", None)
+        spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
         element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "") or ""
         raise WorkflowError(f"the workflow failed at '{element}': {exc}", element) from None
 
@@ -154,8 +155,8 @@ def _new_task_row(instance, spiff_task, meta: dict, scope, now) -> Task:
                                                       User.active.is_(True)))
     return Task(
         instance_id=instance.id, task_guid=str(spiff_task.id),
-        task_key=spiff_task.task_spec.bpmn_id, name=meta.get("name") or spiff_task.task_spec.bpmn_name
-        or spiff_task.task_spec.bpmn_id,
+        task_key=spiff_task.task_spec.bpmn_id,
+        name=meta.get("name") or spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
         process_key=instance.process_key, business_key=instance.business_key,
         subject=instance.subject, form_key=meta.get("form_key", ""),
         unit_id=scope[0], section_id=scope[1], candidate_groups=",".join(groups),
