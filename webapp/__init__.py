@@ -9,7 +9,7 @@ from models.session import bind, db, finish, make_engine
 from workflows.audit import client_ip
 
 from .config import INSTANCE_DIR, Config, _secret_key, database_url
-from .extensions import api, babel, csrf, login_manager
+from . import extensions as ext
 
 
 def select_locale() -> str:
@@ -33,10 +33,10 @@ def create_app(config: dict | None = None) -> Flask:
     bind(engine)
     app.extensions["jixiao_engine"] = engine
 
-    login_manager.init_app(app)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    api.init_app(app)
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=select_locale)
+    ext.api.init_app(app)
     _register_transaction_boundary(app)
     _register_blueprints(app)
     from . import errors, filters
@@ -78,4 +78,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp):
         app.register_blueprint(blueprint)
-    register_api(api)
+    register_api(ext.api)

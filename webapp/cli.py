@@ -138,22 +138,21 @@ def project_add(unit_code, name, amount, is_new, year):
 @click.command("demo")
 def demo():
     """Load the demo bureau (once) and print the demo logins."""
-    logins = _load_demo()
-    if logins is None:
-        click.echo("demo data already loaded")
-        return
+    loaded = _load_demo()
     # Printed after the commit: a closed pipe must not roll the demo back.
-    click.echo(f"demo loaded; every demo password is: {demo_ops.DEMO_PASSWORD}")
-    for username, roles in logins:
-        click.echo(f"  {username:<14} {roles}")
+    click.echo("demo loaded" if loaded else "demo data already loaded")
+    click.echo(f"demo logins (password for all: {demo_ops.DEMO_PASSWORD}):")
+    for username, roles, name, _placement in demo_ops.demo_accounts():
+        click.echo(f"  {username:<12} {'+'.join(roles):<28} {name}")
 
 
 @in_transaction
-def _load_demo() -> list[tuple[str, str]] | None:
+def _load_demo() -> bool:
     if demo_ops.demo_exists():
-        return None
+        return False
     deploy_directory(BPMN_DIR)
-    return demo_ops.load_demo()
+    demo_ops.load_demo()
+    return True
 
 
 def register_cli(app) -> None:

@@ -53,3 +53,4 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     PROPAGATE_EXCEPTIONS = False
+    JIXIAO_DEMO = os.environ.get("JIXIAO_DEMO") == "1"

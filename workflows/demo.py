@@ -53,38 +53,50 @@ def demo_exists() -> bool:
     return db.scalar(select(User.id).where(User.username == "admin")) is not None
 
 
-def load_demo(year: int | None = None) -> list[tuple[str, str]]:
-    """Create the demo bureau and drive sheets to different gates; returns (login, role) pairs."""
+def demo_accounts() -> list[tuple[str, list[str], str, dict]]:
+    """(username, roles, display name, placement) of every demo login."""
+    accounts = []
+    for code, name, slug in EXPENDITURE_SECTIONS:
+        accounts.append((f"cadre_{slug}", ["section_cadre"], f"{name}对接干部",
+                         {"section_code": code}))
+        accounts.append((f"chief_{slug}", ["section_chief", "section_cadre"], f"{name}股长",
+                         {"section_code": code}))
+    accounts += [
+        ("perf01", ["perf_staff"], "绩效股 王敏", {"section_code": "S-PERF"}),
+        ("perfchief", ["perf_chief", "perf_staff"], "绩效股股长 李强", {"section_code": "S-PERF"}),
+        ("budget01", ["budget_section"], "预算股 赵丽", {"section_code": "S-BUD"}),
+        ("leader", ["bureau_leader"], "分管副局长 陈刚", {}),
+        ("admin", ["admin"], "系统管理员", {}),
+    ]
+    for i, (code, name, _section) in enumerate(UNITS, start=1):
+        accounts.append((f"filer{i:02d}", ["unit_filer"], f"{name}填报员", {"unit_code": code}))
+        accounts.append((f"head{i:02d}", ["unit_leader"], f"{name}负责人", {"unit_code": code}))
+    return accounts
+
+
+def load_demo(year: int | None = None) -> None:
+    """Create the demo bureau and drive sheets to different gates through the real operations."""
     year = year or date.today().year + 1
     default_bureau()
     pw = generate_password_hash(DEMO_PASSWORD)
-    logins: list[tuple[str, str]] = []
-
-    def user(username, roles, name, **kw):
-        add_user(username, DEMO_PASSWORD, roles, name=name, password_hash=pw, **kw)
-        logins.append((username, "+".join(roles)))
-
     for code, name, kind in OTHER_SECTIONS:
         add_section(code, name, kind)
-    for code, name, slug in EXPENDITURE_SECTIONS:
+    for code, name, _slug in EXPENDITURE_SECTIONS:
         add_section(code, name, "expenditure")
-        user(f"cadre_{slug}", ["section_cadre"], f"{name}对接干部", section_code=code)
-        user(f"chief_{slug}", ["section_chief", "section_cadre"], f"{name}股长", section_code=code)
-    user("perf01", ["perf_staff"], "绩效股 王敏", section_code="S-PERF")
-    user("perfchief", ["perf_chief", "perf_staff"], "绩效股股长 李强", section_code="S-PERF")
-    user("budget01", ["budget_section"], "预算股 赵丽", section_code="S-BUD")
-    user("leader", ["bureau_leader"], "分管副局长 陈刚")
-    user("admin", ["admin"], "系统管理员")
+    accounts = demo_accounts()
+    for username, roles, name, placement in accounts:
+        if "unit_code" not in placement:
+            add_user(username, DEMO_PASSWORD, roles, name=name, password_hash=pw, **placement)
     slugs = {code: slug for code, _, slug in EXPENDITURE_SECTIONS}
-    for i, (code, name, section) in enumerate(UNITS, start=1):
+    for code, name, section in UNITS:
         add_unit(code, name, section, f"cadre_{slugs[section]}")
-        user(f"filer{i:02d}", ["unit_filer"], f"{name}填报员", unit_code=code)
-        user(f"head{i:02d}", ["unit_leader"], f"{name}负责人", unit_code=code)
+    for username, roles, name, placement in accounts:
+        if "unit_code" in placement:
+            add_user(username, DEMO_PASSWORD, roles, name=name, password_hash=pw, **placement)
     for i, (name, amount) in enumerate(PROJECTS):
         unit_code = UNITS[i % len(UNITS)][0]
         add_project(unit_code, name, amount, is_new=i % 4 == 0, fiscal_year=year)
     _drive_demo_sheets()
-    return logins
 
 
 def _user(username: str) -> User:

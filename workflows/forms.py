@@ -49,6 +49,8 @@ def validate_form_data(fields: list[dict], data: dict) -> dict:
     """Cleaned values of the declared fields, or InvalidInput with per-field messages."""
     if not isinstance(data, dict):
         raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
+    if not fields:
+        return _free_variables(data)
     cleaned, errors = {}, {}
     for field in fields:
         fid, c = field["id"], field.get("constraints") or {}
@@ -75,3 +77,20 @@ def validate_form_data(fields: list[dict], data: dict) -> dict:
     if errors:
         raise InvalidInput("the form has errors", errors)
     return cleaned
+
+
+def _free_variables(data: dict) -> dict:
+    """A task without declared fields takes plain scalar variables, as Camunda does."""
+    errors = {}
+    if len(data) > 50:
+        errors["data"] = ["at most 50 variables"]
+    for key, value in data.items():
+        if not (isinstance(key, str) and key.isidentifier() and not key.startswith("_")):
+            errors[str(key)] = ["variable names must be identifiers not starting with '_'"]
+        elif not isinstance(value, str | int | float | bool | type(None)):
+            errors[key] = ["only text, numbers, booleans and null are accepted"]
+        elif isinstance(value, str) and len(value) > 2000:
+            errors[key] = ["at most 2000 characters"]
+    if errors:
+        raise InvalidInput("the form has errors", errors)
+    return dict(data)

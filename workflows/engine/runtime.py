@@ -84,9 +84,10 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
         raise Conflict("this instance has looped too many times; start a new declaration")
     task.completed_by_id = actor_id
     task.decision, task.rating, task.comment = decision, rating, comment
-    _save(instance, workflow)
-    _project(instance, workflow, completed_guid=task.task_guid)
     try:
+        _save(instance, workflow)
+        db.flush()  # the version counter check happens here
+        _project(instance, workflow, completed_guid=task.task_guid)
         db.flush()
     except StaleDataError:
         raise Conflict("the process instance was changed by someone else; reload") from None

@@ -1,0 +1,61 @@
+"""The jixiao console commands."""
+
+from sqlalchemy import select
+
+from models import BudgetUnit, Project, User, UserRole, db
+from tests.conftest import DATA
+
+
+def test_org_commands_build_a_bureau(runner, connection):
+    assert runner.invoke(args=["section", "add", "S-EDU", "教科文股", "--kind",
+                               "expenditure"]).exit_code == 0
+    result = runner.invoke(args=["user", "add", "zhang", "--password", "long-enough-pw",
+                                 "--role", "section_cadre", "--role", "section_chief",
+                                 "--section", "S-EDU"])
+    assert result.exit_code == 0, result.output
+    roles = set(db.scalars(select(UserRole.role_code).join(User).where(User.username == "zhang")))
+    assert roles == {"section_cadre", "section_chief"}
+    result = runner.invoke(args=["unit", "add", "101001", "区教育局", "--section", "S-EDU",
+                                 "--liaison", "zhang"])
+    assert result.exit_code == 0, result.output
+    assert db.scalar(select(BudgetUnit.name).where(BudgetUnit.code == "101001")) == "区教育局"
+    result = runner.invoke(args=["project", "add", "--unit", "101001", "--name", "校舍维修",
+                                 "--amount", "650000", "--new"])
+    assert result.exit_code == 0, result.output
+    project = db.get(Project, int(result.output.strip()))
+    assert (project.name, project.is_new, str(project.year_amount)) == ("校舍维修", True,
+                                                                        "650000.00")
+
+
+def test_cli_errors_are_clean_messages(runner, connection):
+    result = runner.invoke(args=["user", "add", "li", "--password", "long-enough-pw",
+                                 "--role", "wizard"])
+    assert result.exit_code != 0 and "unknown role" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(args=["unit", "add", "X", "x", "--section", "NOPE", "--liaison", "a"])
+    assert result.exit_code != 0 and "section NOPE not found" in result.output
+    result = runner.invoke(args=["user", "add", "li", "--password", "short", "--role", "admin"])
+    assert result.exit_code != 0 and "at least 8" in result.output
+
+
+def test_liaison_must_belong_to_the_owning_section(runner, bureau):
+    result = runner.invoke(args=["unit", "add", "U9", "x", "--section", "S-EDU",
+                                 "--liaison", "cadre2"])
+    assert result.exit_code != 0 and "must be a cadre of section S-EDU" in result.output
+
+
+def test_deploy_reports_versions(runner, connection):
+    result = runner.invoke(args=["deploy", str(DATA / "approval.bpmn")])
+    assert result.exit_code == 0 and "tiny_approval v1 deployed" in result.output
+    result = runner.invoke(args=["deploy", str(DATA / "approval.bpmn")])
+    assert "tiny_approval v1 unchanged" in result.output
+    result = runner.invoke(args=["deploy", str(DATA / "unknown_role.bpmn")])
+    assert result.exit_code != 0 and "unknown role 'wizard'" in result.output
+
+
+def test_demo_loads_once(runner, connection):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "filer01" in result.output and "jixiao-demo" in result.output
+    again = runner.invoke(args=["demo"]).output
+    assert "demo data already loaded" in again and "filer01" in again

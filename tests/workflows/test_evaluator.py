@@ -1,0 +1,65 @@
+"""The restricted evaluator: plain expressions work, escapes are refused."""
+
+import pytest
+
+from workflows.engine.evaluator import (
+    RestrictedEnvironment,
+    UnsafeExpression,
+    check_expression,
+    check_script,
+    safe_eval,
+)
+
+
+@pytest.mark.parametrize(("expression", "names", "expected"), [
+    ('decision == "approve"', {"decision": "approve"}, True),
+    ("amount >= 500000", {"amount": 499999}, False),
+    ("len(items) > 0", {"items": [1]}, True),
+    ("max(a, b) + abs(c)", {"a": 1, "b": 5, "c": -2}, 7),
+    ('sheet.get("kind") == "project"', {"sheet": {"kind": "project"}}, True),
+    ('rating in ("excellent", "good")', {"rating": "good"}, True),
+    ("score * 2 if score < 50 else score", {"score": 40}, 80),
+])
+def test_plain_expressions_evaluate(expression, names, expected):
+    assert safe_eval(expression, names) == expected
+
+
+@pytest.mark.parametrize("expression", [
+    "__import__('os').system('id')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "x.__class__",
+    "'{0.__class__}'.format(x)",
+    "open('/etc/passwd').read()",
+    "getattr(x, 'real')",
+    "eval('1')",
+    "exec('1')",
+    "9 ** 9 ** 9",
+    "'a' * 10 ** 9",
+    "lambda: 1",
+    "[c for c in range(10)]",
+    "_secret",
+    "globals()",
+])
+def test_escapes_are_refused(expression):
+    with pytest.raises(UnsafeExpression):
+        safe_eval(expression, {"x": 1, "_secret": 2})
+
+
+@pytest.mark.parametrize("script", [
+    "import os", "from os import system", "def f():\n    pass", "x.y = 1", "a, b = 1, 2",
+    "__builtins__ = 1", "for i in []:\n    pass", "with open('f') as f:\n    pass",
+])
+def test_scripts_may_only_assign_names(script):
+    with pytest.raises(UnsafeExpression):
+        check_script(script)
+
+
+def test_script_assignments_update_the_context():
+    context = {"amount": 600000}
+    RestrictedEnvironment().execute('big = amount >= 500000\nlabel = "large"', context)
+    assert context == {"amount": 600000, "big": True, "label": "large"}
+
+
+def test_syntax_errors_are_reported_not_raised_raw():
+    with pytest.raises(UnsafeExpression, match="syntax"):
+        check_expression("decision ==")
