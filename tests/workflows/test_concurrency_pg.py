@@ -1,0 +1,92 @@
+"""Several processes complete the same tasks at once on PostgreSQL: each completes exactly once."""
+
+import multiprocessing
+import random
+import uuid
+from collections import Counter
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from models import AuditLog, ProcessInstance, Task, User, db, transaction
+from models.migrate import upgrade
+from models.session import bind, make_engine
+from tests.conftest import DATA, PASSWORD_HASH, PG_URL, _sqlalchemy_url
+from workflows import org
+from workflows.deploy import deploy_definition
+from workflows.engine import runtime
+from workflows.errors import Conflict
+from workflows.tasks import complete_user_task
+
+pytestmark = pytest.mark.postgresql_only
+WORKERS = 4
+INSTANCES = 60
+
+
+@pytest.fixture
+def committed_db():
+    """A separate PostgreSQL database whose data is really committed."""
+    base = make_url(_sqlalchemy_url(PG_URL))
+    name = f"jixiao_conc_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    engine = make_engine(url)
+    bind(engine)
+    yield url
+    db.remove()
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _complete_all(url: str, username: str, task_ids: list[int], seed: int) -> list[int]:
+    """Worker process: try to complete every task; return the ids this process completed."""
+    engine = make_engine(url, pool_size=1)
+    bind(engine)
+    random.Random(seed).shuffle(task_ids)
+    won = []
+    for task_id in task_ids:
+        try:
+            with transaction():
+                user = db.scalar(select(User).where(User.username == username))
+                task = db.get(Task, task_id)
+                complete_user_task(task, user, {"data": {"decision": "approve"}})
+            won.append(task_id)
+        except Conflict:
+            pass
+    engine.dispose()
+    return won
+
+
+def test_each_task_is_completed_exactly_once(committed_db):
+    with transaction():
+        for i in range(WORKERS):
+            org.add_user(f"perf{i}", "x", ["perf_staff"], password_hash=PASSWORD_HASH)
+        definition, _ = deploy_definition((DATA / "approval.bpmn").read_bytes())
+        instances = [runtime.start_instance(definition, data={}, actor_id=None,
+                                            business_key=f"test:{n}", subject=f"s{n}",
+                                            unit_id=None) for n in range(INSTANCES)]
+        db.flush()
+        task_ids = list(db.scalars(select(Task.id).where(
+            Task.instance_id.in_([i.id for i in instances]))))
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(WORKERS) as pool:
+        results = pool.starmap(_complete_all, [(committed_db, f"perf{i}", list(task_ids), i)
+                                               for i in range(WORKERS)])
+    wins = Counter(task_id for won in results for task_id in won)
+    assert sorted(wins) == sorted(task_ids)
+    assert set(wins.values()) == {1}
+    assert sum(1 for won in results if won) >= 2  # the processes really did race
+    with transaction():
+        statuses = Counter(db.scalars(select(ProcessInstance.status)))
+        completions = db.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.entity == "task", AuditLog.action == "complete"))
+        done = db.scalar(select(func.count()).select_from(Task).where(
+            Task.status == "completed", Task.completed_by_id.is_not(None)))
+    assert statuses == {"completed": INSTANCES}
+    assert completions == done == INSTANCES
