@@ -1,6 +1,188 @@
-from flask import Blueprint
+"""The inbox, the task page and claiming: load, authorize, call one operation, render."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from models import Task, User
+from models.base import utcnow
+from workflows.errors import InvalidInput
+from workflows.goal_review import sheet_for_instance
+from workflows.instances import get_instance_or_404, instance_view
+from workflows.permissions import can_act_on
+from workflows.projects import (
+    count_actionable,
+    names_for_tasks,
+    process_keys,
+    units_in_scope,
+    user_names,
+)
+from workflows.tasks import (
+    claim_task,
+    complete_user_task,
+    get_task_or_404,
+    list_inbox,
+    unclaim_task,
+)
+
+from ..forms import rating_required, safe_next, task_form, task_payload
+from .labels import task_label, template_globals
 
 bp = Blueprint("inbox", __name__)
+
+SCOPES = ("mine", "assigned", "claimable", "overdue")
+DUE_SOON = timedelta(days=2)
+
+
+@bp.app_context_processor
+def inject_globals() -> dict:
+    """Labels, the inbox badge (counted lazily, once per request) and locale helpers."""
+    def inbox_badge() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "inbox_badge" not in g:
+            g.inbox_badge = count_actionable(current_user)
+        return g.inbox_badge
+
+    def here_url() -> str:
+        return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+    return {"inbox_badge": inbox_badge, "here_url": here_url,
+            "current_locale": lambda: str(get_locale() or "zh_CN"), **template_globals()}
+
+
+@bp.app_template_test("due_soon")
+def is_due_soon(value: datetime | None) -> bool:
+    """Due within two days and not yet overdue."""
+    now = utcnow()
+    return value is not None and now <= value < now + DUE_SOON
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value) -> str:
+    """A stored decimal as people write it: 12 rather than 12.0000; nothing for None."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+@bp.app_template_filter("age")
+def age(value: datetime | None) -> str:
+    """How long ago, in words of the current language."""
+    return format_timedelta(utcnow() - value, threshold=1.1) if value else ""
+
+
+def _filters() -> dict:
+    scope = request.args.get("scope", "mine")
+    return {
+        "scope": scope if scope in SCOPES else "mine",
+        "process": request.args.get("process", "").strip() or None,
+        "unit": request.args.get("unit", type=int),
+        "q": request.args.get("q", "").strip()[:100] or None,
+    }
+
+
 @bp.route("/inbox")
+@login_required
 def index():
-    return "todo"
+    """Tasks the user can act on, with scope tabs, filters and pages."""
+    filters = _filters()
+    page = list_inbox(current_user, scope=filters["scope"], process_key=filters["process"],
+                      unit_id=filters["unit"], q=filters["q"],
+                      page=max(request.args.get("page", 1, type=int), 1), per_page=20)
+    if not (filters["process"] or filters["unit"] or filters["q"]):
+        g.inbox_badge = page.assigned + page.claimable
+    return render_template("inbox/index.html", page=page, filters=filters,
+                           names=names_for_tasks(page.items), units=units_in_scope(current_user),
+                           processes=process_keys())
+
+
+def _back() -> str:
+    return safe_next(request.form.get("next"), url_for("inbox.index"))
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id: int):
+    """Take a claimable task."""
+    task = get_task_or_404(task_id, current_user)
+    claim_task(task, current_user)
+    flash(_("You have claimed “%(task)s”.", task=task_label(task.task_key, task.name)), "success")
+    return redirect(_back())
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@login_required
+def unclaim(task_id: int):
+    """Release a held task to its candidate groups."""
+    task = get_task_or_404(task_id, current_user)
+    unclaim_task(task, current_user)
+    flash(_("You have released “%(task)s”; colleagues can claim it now.",
+            task=task_label(task.task_key, task.name)), "success")
+    return redirect(_back())
+
+
+def _why_not(task: Task, user: User) -> str | None:
+    """None when the user may work the task now, else the reason they may not."""
+    if task.status != "ready":
+        return "completed" if task.status == "completed" else "cancelled"
+    if task.assignee_id not in (None, user.id):
+        return "held"
+    if not can_act_on(user, task):
+        return "roles"
+    return None
+
+
+def _render_task(task: Task, form=None, status: int = 200):
+    instance = get_instance_or_404(task.instance_id, current_user)
+    view = instance_view(instance)
+    sheet = sheet_for_instance(instance)
+    names = names_for_tasks([task]).get(task.id)
+    people = user_names({instance.started_by_id, task.completed_by_id})
+    blocked = _why_not(task, current_user)
+    self_review = (sheet is not None and task.form_key == "jixiao:goal_review"
+                   and current_user.id in (sheet.filer_id, sheet.last_editor_id))
+    if blocked is None and sheet is not None and sheet.locked:
+        blocked = "locked"
+    if blocked is None and self_review:
+        blocked = "self_review"
+    if form is None and blocked is None:
+        form = task_form(task, sheet)
+    returns = [h for h in view.history if h.decision == "return"]
+    return render_template(
+        "inbox/task.html", task=task, view=view, instance=instance, sheet=sheet,
+        names=names, people=people, blocked=blocked, form=form,
+        last_return=returns[-1] if returns and sheet is not None and sheet.status == "returned"
+        else None, rating_required=rating_required(task)), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task(task_id: int):
+    """The task with its sheet, history and, when the user may act, its form."""
+    return _render_task(get_task_or_404(task_id, current_user))
+
+
+@bp.route("/tasks/<int:task_id>", methods=["POST"])
+@login_required
+def complete(task_id: int):
+    """Complete the task with the posted form; invalid input re-renders it with the errors."""
+    task = get_task_or_404(task_id, current_user)
+    form = task_form(task, None, request.form)
+    try:
+        complete_user_task(task, current_user, task_payload(form, request.form))
+    except InvalidInput as exc:
+        if form is None:
+            raise
+        form.attach_errors(exc.errors)
+        flash(_("Please correct the marked fields."), "error")
+        return _render_task(task, form, 422)
+    flash(_("“%(task)s” is done: %(subject)s.", task=task_label(task.task_key, task.name),
+            subject=task.subject), "success")
+    return redirect(url_for("inbox.index"))

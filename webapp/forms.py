@@ -1,0 +1,190 @@
+"""Task forms: posted fields → workflow payloads, and workflow errors → fields to show them on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, Form, FormField, StringField, TextAreaField
+
+from models import GoalSheet, Task
+from workflows.goal_review import GATES, RATING_REQUIRED
+
+SHEET_FORM = "jixiao:goal_sheet"
+REVIEW_FORM = "jixiao:goal_review"
+INDICATOR_FIELDS = ("level1", "level2", "name", "operator", "target_value", "target_max",
+                    "target_text", "unit_of_measure", "weight")
+MAX_INDICATORS = 100
+
+
+class IndicatorRowForm(Form):
+    """One indicator row; names are `indicators-<i>-<field>` inside the sheet form."""
+
+    level1 = StringField()
+    level2 = StringField()
+    name = StringField()
+    operator = StringField()
+    target_value = StringField()
+    target_max = StringField()
+    target_text = StringField()
+    unit_of_measure = StringField()
+    weight = StringField()
+
+
+@dataclass
+class SheetRow:
+    """What the template needs to draw one indicator row."""
+
+    index: int | str
+    values: dict
+    errors: dict = field(default_factory=dict)
+    row_errors: list = field(default_factory=list)
+
+
+def _plain(value) -> str:
+    """A stored value as the user would type it (12, not 12.0000)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    return str(value)
+
+
+def _is_blank(row: dict) -> bool:
+    return not any((row.get(k) or "").strip() for k in INDICATOR_FIELDS)
+
+
+class GoalSheetForm(Form):
+    """The filer's goal sheet: overall goal plus indicator rows (R7 is checked by workflows)."""
+
+    overall_goal = TextAreaField()
+    indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=MAX_INDICATORS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet_errors: list[str] = []
+        self.row_errors: dict[int, list[str]] = {}
+
+    @classmethod
+    def from_sheet(cls, sheet: GoalSheet | None) -> GoalSheetForm:
+        """Prefilled with the sheet's current contents (one empty row when it has none)."""
+        if sheet is None:
+            return cls()
+        rows = [{k: _plain(getattr(ind, k)) for k in INDICATOR_FIELDS} for ind in sheet.indicators]
+        return cls(data={"overall_goal": sheet.overall_goal or "", "indicators": rows})
+
+    @classmethod
+    def from_post(cls, formdata: MultiDict) -> GoalSheetForm:
+        """Parse the posted fields; fully blank rows are dropped and rows renumbered 0..n-1."""
+        posted = cls(formdata)
+        rows = [{k: entry.data.get(k) or "" for k in INDICATOR_FIELDS}
+                for entry in posted.indicators.entries]
+        rows = [r for r in rows if not _is_blank(r)]
+        return cls(data={"overall_goal": posted.overall_goal.data or "", "indicators": rows})
+
+    def to_payload(self) -> dict:
+        """The fill-task payload of workflows.goal_review."""
+        rows = [{k: entry.data.get(k) or "" for k in INDICATOR_FIELDS}
+                for entry in self.indicators.entries]
+        return {"sheet": {"overall_goal": self.overall_goal.data or "",
+                          "indicators": [r for r in rows if not _is_blank(r)]}}
+
+    def attach_errors(self, errors: dict) -> None:
+        """Put `sheet.indicators.2.target_value`-style messages on the fields they concern."""
+        entries = self.indicators.entries
+        for key, messages in errors.items():
+            messages = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            parts = key.split(".")
+            if key == "sheet.overall_goal":
+                self.overall_goal.errors = messages
+            elif len(parts) == 4 and parts[:2] == ["sheet", "indicators"] and parts[2].isdigit() \
+                    and int(parts[2]) < len(entries):
+                row = int(parts[2])
+                target = getattr(entries[row].form, parts[3], None)
+                if parts[3] in INDICATOR_FIELDS and target is not None:
+                    target.errors = messages
+                else:
+                    self.row_errors.setdefault(row, []).extend(messages)
+            else:
+                self.sheet_errors.extend(messages)
+
+    def rows(self) -> list[SheetRow]:
+        """The indicator rows with their values and errors, for the template."""
+        out = []
+        for i, entry in enumerate(self.indicators.entries):
+            values = {k: entry.form[k].data or "" for k in INDICATOR_FIELDS}
+            errors = {k: list(entry.form[k].errors) for k in INDICATOR_FIELDS
+                      if entry.form[k].errors}
+            out.append(SheetRow(i, values, errors, self.row_errors.get(i, [])))
+        return out
+
+    @staticmethod
+    def blank_row() -> SheetRow:
+        """The row template app.js copies, with the `__i__` index placeholder."""
+        return SheetRow("__i__", dict.fromkeys(INDICATOR_FIELDS, ""))
+
+    @property
+    def has_errors(self) -> bool:
+        """True once errors have been attached."""
+        return bool(self.sheet_errors or self.row_errors or self.overall_goal.errors or any(
+            r.errors for r in self.rows()))
+
+
+class ReviewForm(Form):
+    """A gate's decision, rating and comment."""
+
+    decision = StringField()
+    rating = StringField()
+    comment = TextAreaField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.general_errors: list[str] = []
+
+    def to_payload(self) -> dict:
+        """The review-task payload of workflows.goal_review."""
+        return {"decision": (self.decision.data or "").strip() or None,
+                "rating": (self.rating.data or "").strip() or None,
+                "comment": self.comment.data or ""}
+
+    def attach_errors(self, errors: dict) -> None:
+        """Put messages on decision/rating/comment; anything else is shown above the form."""
+        for key, messages in errors.items():
+            messages = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            if key in ("decision", "rating", "comment"):
+                self[key].errors = messages
+            else:
+                self.general_errors.extend(messages)
+
+
+def rating_required(task: Task) -> bool:
+    """Gates 2 and 3 must rate the sheet."""
+    return GATES.get(task.task_key) in RATING_REQUIRED
+
+
+def task_form(task: Task, sheet: GoalSheet | None, formdata: MultiDict | None = None):
+    """The form object of a task's form key: prefilled on GET, parsed from a POST."""
+    if task.form_key == SHEET_FORM:
+        return GoalSheetForm.from_post(formdata) if formdata is not None \
+            else GoalSheetForm.from_sheet(sheet)
+    if task.form_key == REVIEW_FORM:
+        return ReviewForm(formdata)
+    return None
+
+
+def task_payload(form, formdata: MultiDict) -> dict:
+    """The payload to complete a task with; tasks without a web form post plain form data."""
+    if form is not None:
+        return form.to_payload()
+    return {"data": {k: v for k, v in formdata.items() if k not in ("csrf_token", "next")}}
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go back to, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return default

@@ -1,0 +1,143 @@
+"""Translated display labels for codes stored in English (task keys, statuses, ratings...)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from models.goal_sheet import LEVEL1, LEVEL2, RATINGS
+
+TASK_LABELS = {
+    "fill_sheet": _l("Declare performance goals"),
+    "gate1_unit_review": _l("Gate 1: unit sign-off"),
+    "gate2_section_review": _l("Gate 2: expenditure section review"),
+    "gate3_performance_review": _l("Gate 3: performance section review"),
+}
+PROCESS_LABELS = {
+    "goal_declaration": _l("Goal declaration and review"),
+    "ex_ante_assessment": _l("Ex-ante assessment"),
+    "dual_monitoring": _l("Dual monitoring"),
+    "self_evaluation": _l("Self-evaluation"),
+    "key_evaluation": _l("Key evaluation"),
+    "rectification": _l("Rectification"),
+    "result_application": _l("Result application"),
+}
+ROLE_LABELS = {
+    "unit_filer": _l("Unit filer"),
+    "unit_leader": _l("Unit leader"),
+    "dept_reviewer": _l("Supervising department reviewer"),
+    "section_cadre": _l("Expenditure section cadre"),
+    "section_chief": _l("Expenditure section chief"),
+    "budget_section": _l("Budget section"),
+    "perf_staff": _l("Performance section staff"),
+    "perf_chief": _l("Performance section chief"),
+    "bureau_leader": _l("Bureau leader"),
+    "tp_evaluator": _l("Third-party evaluator"),
+    "audit_bureau": _l("Audit bureau liaison"),
+    "congress": _l("People's congress staff"),
+    "admin": _l("Administrator"),
+}
+SHEET_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "unit_approved": _l("Signed off by the unit"),
+    "section_approved": _l("Passed the expenditure section"),
+    "returned": _l("Returned"),
+    "approved": _l("Approved"),
+}
+# Pill classes the stylesheet provides, per sheet status.
+SHEET_STATUS_CLASSES = {
+    "draft": "jx-status-draft", "submitted": "jx-status-submitted",
+    "unit_approved": "jx-status-submitted", "section_approved": "jx-status-submitted",
+    "returned": "jx-status-returned", "approved": "jx-status-approved",
+}
+INSTANCE_STATUS_LABELS = {
+    "running": _l("Running"),
+    "completed": _l("Completed"),
+    "suspended": _l("Suspended"),
+    "terminated": _l("Terminated"),
+}
+TASK_STATUS_LABELS = {
+    "ready": _l("Waiting"),
+    "completed": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+PROJECT_STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "ex_ante_pending": _l("Ex-ante assessment pending"),
+    "arrangeable": _l("Can be budgeted"),
+    "blocked": _l("Blocked"),
+    "in_budget": _l("In the budget"),
+    "issued": _l("Issued"),
+    "executing": _l("Executing"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+DECISION_LABELS = {
+    "submit": _l("Submitted"),
+    "approve": _l("Approved"),
+    "return": _l("Returned"),
+}
+RATING_LABELS = {
+    "excellent": _l("Excellent"),
+    "good": _l("Good"),
+    "fair": _l("Fair"),
+    "poor": _l("Poor"),
+}
+LEVEL1_LABELS = {
+    "output": _l("Output"),
+    "benefit": _l("Benefit"),
+    "satisfaction": _l("Satisfaction"),
+    "cost": _l("Cost"),
+}
+LEVEL2_LABELS = {
+    "quantity": _l("Quantity"),
+    "quality": _l("Quality"),
+    "timeliness": _l("Timeliness"),
+    "cost": _l("Cost"),
+    "economic": _l("Economic benefit"),
+    "social": _l("Social benefit"),
+    "ecological": _l("Ecological benefit"),
+    "sustainability": _l("Sustainable impact"),
+    "recipient_satisfaction": _l("Beneficiary satisfaction"),
+    "economic_cost": _l("Economic cost"),
+    "social_cost": _l("Social cost"),
+    "ecological_cost": _l("Ecological cost"),
+}
+OPERATOR_LABELS = {
+    "ge": "≥",
+    "le": "≤",
+    "eq": "=",
+    "gt": ">",
+    "lt": "<",
+    "range": _l("Range"),
+    "qualitative": _l("Qualitative"),
+}
+# Order of the operator choices in the sheet form: the common ones first.
+OPERATOR_ORDER = ("ge", "le", "eq", "gt", "lt", "range", "qualitative")
+
+
+def label(table: dict, code: str | None, fallback: str | None = None) -> str:
+    """The translated label of a code, else the fallback, else the code itself."""
+    if code is None:
+        return fallback or ""
+    return str(table.get(code, fallback or code))
+
+
+def task_label(task_key: str, name: str | None = None) -> str:
+    """A task's translated name, falling back to the name stored from the BPMN."""
+    return label(TASK_LABELS, task_key, name)
+
+
+def template_globals() -> dict:
+    """The label tables and helpers templates use."""
+    return {
+        "label": label, "task_label": task_label, "TASK_LABELS": TASK_LABELS,
+        "PROCESS_LABELS": PROCESS_LABELS, "ROLE_LABELS": ROLE_LABELS,
+        "SHEET_STATUS_LABELS": SHEET_STATUS_LABELS, "SHEET_STATUS_CLASSES": SHEET_STATUS_CLASSES,
+        "INSTANCE_STATUS_LABELS": INSTANCE_STATUS_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS,
+        "PROJECT_STATUS_LABELS": PROJECT_STATUS_LABELS, "DECISION_LABELS": DECISION_LABELS,
+        "RATING_LABELS": RATING_LABELS, "LEVEL1_LABELS": LEVEL1_LABELS,
+        "LEVEL2_LABELS": LEVEL2_LABELS, "OPERATOR_LABELS": OPERATOR_LABELS,
+        "OPERATOR_ORDER": OPERATOR_ORDER, "LEVEL1": LEVEL1, "LEVEL2": LEVEL2,
+        "RATING_ORDER": RATINGS,
+    }
