@@ -108,7 +108,7 @@ def test_filer_inbox_shows_own_unit_only(bureau, as_user, get):
     page = get("/inbox")
     assert ready_task(mine.id).id in task_ids(page)
     assert ready_task(theirs.id).id not in task_ids(page)
-    assert "Declare performance goals: 义务教育薄弱环节改善" in page
+    assert "Declare performance goals — 义务教育薄弱环节改善" in page
     assert "高标准农田建设" not in page
 
 

@@ -73,9 +73,9 @@ PROJECT_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 DECISION_LABELS = {
-    "submit": _l("Submitted"),
-    "approve": _l("Approved"),
-    "return": _l("Returned"),
+    "submit": _l("submitted the sheet"),
+    "approve": _l("approved"),
+    "return": _l("returned for revision"),
 }
 RATING_LABELS = {
     "excellent": _l("Excellent"),

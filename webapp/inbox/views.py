@@ -54,7 +54,13 @@ def inject_globals() -> dict:
         return request.full_path.rstrip("?") if request.method == "GET" else request.path
 
     return {"inbox_badge": inbox_badge, "here_url": here_url,
-            "current_locale": lambda: str(get_locale() or "zh_CN"), **template_globals()}
+            "current_locale": current_language, **template_globals()}
+
+
+def current_language() -> str:
+    """The code of the interface language in use: "en" or "zh_CN" (Babel says zh_Hans_CN)."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"
 
 
 @bp.app_template_test("due_soon")
