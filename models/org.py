@@ -80,6 +80,19 @@ class User(Timestamps, Base):
         """True when the user holds any of the given roles."""
         return bool(self.roles.intersection(codes))
 
+    # The attributes a login manager expects of a user (flask-login's protocol, kept Flask-free).
+    @property
+    def is_active(self) -> bool:
+        """Inactive users cannot log in."""
+        return bool(self.active)
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Identifier stored in the login session."""
+        return str(self.id)
+
 
 class UserRole(Base):
     """One role held by one user."""
@@ -90,6 +103,7 @@ class UserRole(Base):
     role_code: Mapped[str] = mapped_column(ForeignKey("role.code"), primary_key=True, index=True)
 
     user: Mapped[User] = relationship(back_populates="role_links")
+    role: Mapped[Role] = relationship(lazy="joined")
 
 
 class BudgetUnit(Timestamps, Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -54,15 +54,45 @@ class Task(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     candidates: Mapped[list[TaskCandidate]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan", lazy="select"
     )
+
+    @property
+    def candidate_roles(self) -> list[str]:
+        """Role codes named by the task's candidate groups."""
+        return [r for r in self.candidate_groups.split(",") if r]
+
+    def open_to_candidates(self) -> None:
+        """(Re)create the claimable rows from the candidate groups."""
+        self.candidates = [TaskCandidate(role_code=r, unit_id=self.unit_id,
+                                         section_id=self.section_id, due_at=self.due_at)
+                           for r in self.candidate_roles]
 
 
 class TaskCandidate(Base):
-    """A role allowed to claim a task (from camunda:candidateGroups)."""
+    """A role that may claim a ready, unassigned task right now: the claimable half of the inbox.
+
+    Rows carry the task's scope and due date so that each role's inbox is one index range;
+    they are removed when the task is claimed or finished and restored when it is released.
+    """
 
     __tablename__ = "task_candidate"
-    __table_args__ = (Index("ix_task_candidate_role_task", "role_code", "task_id"),)
+    __table_args__ = (
+        Index("ix_task_candidate_unit", "role_code", "unit_id", "due_at"),
+        Index("ix_task_candidate_section", "role_code", "section_id", "due_at"),
+        Index("ix_task_candidate_role_due", "role_code", "due_at"),
+    )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
     role_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    section_id: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime | None]
+
+
+@event.listens_for(Task.due_at, "set")
+def _keep_candidate_due_in_step(task: Task, value, _old, _initiator) -> None:
+    # The claimable rows copy the due date for their index; a new deadline must reach them.
+    if task.id is not None:
+        for candidate in task.candidates:
+            candidate.due_at = value

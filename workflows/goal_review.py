@@ -125,7 +125,18 @@ def _review_input(gate: str, payload: dict) -> tuple[str, str | None, str]:
     return decision, rating, comment.strip()
 
 
-@register_form("jixiao:goal_review")
+def guard_review(task: Task, instance: ProcessInstance, user: User) -> None:
+    """R9 and R8, checked before a reviewer may claim or complete a gate."""
+    sheet = _sheet(instance)
+    if user.id in (sheet.filer_id, sheet.last_editor_id):
+        raise Forbidden("separation of duties: whoever filed or last edited a sheet cannot "
+                        "review it (R9)")
+    if GATES.get(task.task_key) == "section" \
+            and user.section_id != sheet.unit.expenditure_section_id:
+        raise Forbidden("only the expenditure section that owns the unit reviews at gate 2 (R8)")
+
+
+@register_form("jixiao:goal_review", guard=guard_review)
 def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict) -> Completion:
     """One gate approves or returns the sheet (R8 order by diagram, R9, R10, R11)."""
     gate = GATES.get(task.task_key)
@@ -133,11 +144,6 @@ def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dic
         raise Conflict(f"task {task.task_key} is not a goal review gate")
     sheet = _sheet(instance)
     decision, rating, comment = _review_input(gate, payload)
-    if user.id in (sheet.filer_id, sheet.last_editor_id):
-        raise Forbidden("separation of duties: whoever filed or last edited a sheet cannot "
-                        "review it (R9)")
-    if gate == "section" and user.section_id != sheet.unit.expenditure_section_id:
-        raise Forbidden("only the expenditure section that owns the unit reviews at gate 2 (R8)")
     if decision == "return" and sheet.return_count >= MAX_RETURNS:
         raise Conflict(f"this sheet has been returned {MAX_RETURNS} times; open a new declaration")
     db.add(GoalReview(sheet_id=sheet.id, gate=gate, reviewer_id=user.id, decision=decision,

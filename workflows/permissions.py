@@ -2,53 +2,46 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from models import BudgetUnit, ProcessInstance, Role, Task, TaskCandidate, User, db
 
 
-def role_table() -> dict[str, Role]:
-    """Role rows by code."""
-    return {r.code: r for r in db.scalars(select(Role))}
+def role_table(user: User) -> dict[str, Role]:
+    """The user's roles by code (loaded with the user: no query)."""
+    return {link.role_code: link.role for link in user.role_links}
 
 
-def _scope_clause(scope: str, user: User, unit_col, section_col) -> ColumnElement[bool]:
-    if scope == "tenant":
-        return true()
-    if scope == "unit" and user.unit_id is not None:
-        return unit_col == user.unit_id
-    if scope == "section" and user.section_id is not None:
-        return section_col == user.section_id
-    return false()
-
-
-def visible_tasks_clause(user: User) -> ColumnElement[bool]:
-    """Tasks whose unit lies within the user's data scope (any of their roles)."""
-    roles = role_table()
-    return or_(false(), *(_scope_clause(roles[r].scope, user, Task.unit_id, Task.section_id)
-                          for r in user.roles if r in roles))
+def claim_scope(role: Role, user: User) -> list[ColumnElement[bool]] | None:
+    """Conditions on claimable rows for one role of the user; None when the role claims nothing."""
+    if not role.acts_in_workflows:
+        return None
+    if role.scope == "tenant":
+        return [TaskCandidate.role_code == role.code]
+    if role.scope == "unit" and user.unit_id is not None:
+        return [TaskCandidate.role_code == role.code, TaskCandidate.unit_id == user.unit_id]
+    if role.scope == "section" and user.section_id is not None:
+        return [TaskCandidate.role_code == role.code,
+                TaskCandidate.section_id == user.section_id]
+    return None
 
 
 def actionable_tasks_clause(user: User) -> ColumnElement[bool]:
-    """Ready tasks assigned to the user, or unassigned and claimable by one of their roles."""
-    roles = role_table()
+    """Ready tasks assigned to the user or claimable by one of their roles (for small checks;
+    inbox pages use the per-role index ranges in tasks.list_inbox)."""
+    roles = role_table(user)
     claimable = []
     for code in user.roles:
-        role = roles.get(code)
-        if role is None or not role.acts_in_workflows:
-            continue
-        has_role = select(TaskCandidate.task_id).where(
-            TaskCandidate.task_id == Task.id, TaskCandidate.role_code == code).exists()
-        claimable.append(and_(has_role, _scope_clause(role.scope, user, Task.unit_id,
-                                                      Task.section_id)))
-    return and_(Task.status == "ready",
-                or_(Task.assignee_id == user.id,
-                    and_(Task.assignee_id.is_(None), or_(false(), *claimable))))
+        conditions = claim_scope(roles[code], user) if code in roles else None
+        if conditions is not None:
+            claimable.append(select(TaskCandidate.task_id).where(
+                TaskCandidate.task_id == Task.id, *conditions).exists())
+    return and_(Task.status == "ready", or_(Task.assignee_id == user.id, *claimable))
 
 
 def can_see_unit(user: User, unit_id: int | None) -> bool:
     """Whether a record of this unit lies within the user's data scope."""
-    roles = role_table()
+    roles = role_table(user)
     scopes = {roles[r].scope for r in user.roles if r in roles}
     if "tenant" in scopes:
         return True
@@ -67,16 +60,23 @@ def can_see_instance(user: User, instance: ProcessInstance) -> bool:
     return can_see_unit(user, instance.unit_id)
 
 
-def can_act_on(user: User, task: Task) -> bool:
-    """Whether the user holds a role that may work this task (ignoring who holds it now)."""
-    roles = role_table()
-    if task.assignee_id == user.id:
-        return True
-    for cand in task.candidates:
-        role = roles.get(cand.role_code)
-        if role is None or not role.acts_in_workflows or cand.role_code not in user.roles:
+def role_allows(user: User, task: Task) -> bool:
+    """Whether one of the user's roles may work this task (whoever holds it now)."""
+    roles = role_table(user)
+    for code in task.candidate_roles:
+        role = roles.get(code)
+        if role is None or not role.acts_in_workflows:
             continue
         if role.scope == "tenant" or (role.scope == "unit" and task.unit_id == user.unit_id) or (
                 role.scope == "section" and task.section_id == user.section_id):
             return True
     return False
+
+
+def can_act_on(user: User, task: Task) -> bool:
+    """Whether the user may work this ready task now: it is theirs, or unheld and their role's."""
+    if task.status != "ready":
+        return False
+    if task.assignee_id == user.id:
+        return True
+    return task.assignee_id is None and role_allows(user, task)

@@ -6,16 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, literal, or_, select, union
 
-from models import ProcessInstance, Task, User, db
+from models import ProcessInstance, Task, TaskCandidate, User, db
 from models.base import utcnow
 
 from .audit import record
 from .engine import runtime
 from .errors import Conflict, Forbidden, NotFound
 from .forms import validate_form_data
-from .permissions import actionable_tasks_clause, can_act_on, can_see_instance
+from .permissions import can_see_instance, claim_scope, role_allows, role_table
 
 
 @dataclass
@@ -31,12 +31,18 @@ class Completion:
 # form_key -> handler(task, instance, user, payload) -> Completion; domain modules register here.
 FormHandler = Callable[[Task, ProcessInstance, User, dict], Completion]
 FORM_HANDLERS: dict[str, FormHandler] = {}
+# form_key -> guard(task, instance, user) raising Forbidden: domain rules checked on claim too.
+FormGuard = Callable[[Task, ProcessInstance, User], None]
+FORM_GUARDS: dict[str, FormGuard] = {}
 
 
-def register_form(form_key: str) -> Callable[[FormHandler], FormHandler]:
-    """Decorator registering the handler of a camunda:formKey."""
+def register_form(form_key: str, guard: FormGuard | None = None
+                  ) -> Callable[[FormHandler], FormHandler]:
+    """Decorator registering the handler (and optional guard) of a camunda:formKey."""
     def wrap(fn: FormHandler) -> FormHandler:
         FORM_HANDLERS[form_key] = fn
+        if guard is not None:
+            FORM_GUARDS[form_key] = guard
         return fn
     return wrap
 
@@ -54,10 +60,14 @@ def _lock_ready(task: Task, user: User) -> ProcessInstance:
     db.refresh(task)
     if task.status != "ready":
         raise Conflict("this task has already been completed")
-    if task.assignee_id not in (None, user.id):
-        raise Conflict("this task is held by another user; ask them to release it")
-    if not can_act_on(user, task):
-        raise Forbidden("your roles do not allow you to act on this task")
+    if task.assignee_id != user.id:
+        if not role_allows(user, task):
+            raise Forbidden("your roles do not allow you to act on this task")
+        if task.assignee_id is not None:
+            raise Conflict("this task is held by another user; ask them to release it")
+    guard = FORM_GUARDS.get(task.form_key)
+    if guard is not None:
+        guard(task, instance, user)
     return instance
 
 
@@ -66,6 +76,7 @@ def claim_task(task: Task, user: User) -> None:
     _lock_ready(task, user)
     if task.assignee_id != user.id:
         task.assignee_id = user.id
+        task.candidates = []
         record(user.id, "task", task.id, "claim", after={"assignee_id": user.id})
 
 
@@ -77,9 +88,10 @@ def unclaim_task(task: Task, user: User) -> None:
         raise Conflict("this task has already been completed")
     if task.assignee_id != user.id:
         raise Conflict("only the user holding a task can release it")
-    if not task.candidates:
+    if not task.candidate_roles:
         raise Conflict("this task has no candidate group to return to")
     task.assignee_id = None
+    task.open_to_candidates()
     record(user.id, "task", task.id, "unclaim", before={"assignee_id": user.id},
            after={"assignee_id": None}, reason=f"instance {instance.id}")
 
@@ -96,15 +108,19 @@ def complete_user_task(task: Task, user: User, payload: dict) -> ProcessInstance
         completion = handler(task, instance, user, payload)
     if task.assignee_id is None:
         task.assignee_id = user.id  # completing an unclaimed task claims it implicitly
+        task.candidates = []
     runtime.complete_task(instance, task, data=completion.data, actor_id=user.id,
                           decision=completion.decision, rating=completion.rating,
                           comment=completion.comment)
     return instance
 
 
+COUNT_CAP = 1000  # inbox counts stop here ("1000+"): a count must not cost more than a page
+
+
 @dataclass
 class InboxPage:
-    """One page of an inbox with its counts."""
+    """One page of an inbox with its counts (each capped at COUNT_CAP)."""
 
     items: list[Task]
     total: int
@@ -119,42 +135,118 @@ class InboxPage:
         """Number of pages."""
         return max(1, -(-self.total // self.per_page))
 
+    @property
+    def capped(self) -> bool:
+        """True when some count reached the cap."""
+        return max(self.assigned, self.claimable, self.overdue) >= COUNT_CAP
+
+
+@dataclass
+class _Filters:
+    process_key: str | None = None
+    unit_id: int | None = None
+    q: str | None = None
+    due_before: datetime | None = None
+
+    @property
+    def needs_task(self) -> bool:
+        return bool(self.process_key or self.unit_id or (self.q and self.q.strip()))
+
+    def apply(self, query: Select, due_col) -> Select:
+        if self.process_key:
+            query = query.where(Task.process_key == self.process_key)
+        if self.unit_id:
+            query = query.where(Task.unit_id == self.unit_id)
+        if self.q and self.q.strip():
+            query = query.where(Task.subject.contains(self.q.strip(), autoescape=True))
+        if self.due_before is not None:
+            query = query.where(due_col < self.due_before)
+        return query
+
+
+def _assigned_branch(user: User, filters: _Filters) -> Select:
+    query = select(Task.id.label("task_id"), Task.due_at.label("due_at")).where(
+        Task.status == "ready", Task.assignee_id == user.id)
+    return filters.apply(query, Task.due_at)
+
+
+def _claimable_branches(user: User, filters: _Filters) -> list[Select]:
+    roles = role_table(user)
+    branches = []
+    for code in sorted(user.roles):
+        conditions = claim_scope(roles[code], user) if code in roles else None
+        if conditions is None:
+            continue
+        query = select(TaskCandidate.task_id.label("task_id"),
+                       TaskCandidate.due_at.label("due_at")).where(*conditions)
+        if filters.needs_task:
+            query = query.join(Task, Task.id == TaskCandidate.task_id)
+        branches.append(filters.apply(query, TaskCandidate.due_at))
+    return branches
+
+
+def _branches(user: User, filters: _Filters, scope: str) -> list[Select]:
+    if scope == "assigned":
+        return [_assigned_branch(user, filters)]
+    if scope == "claimable":
+        return _claimable_branches(user, filters)
+    return [_assigned_branch(user, filters), *_claimable_branches(user, filters)]
+
+
+def _top(branch: Select, limit: int) -> Select:
+    sub = branch.order_by(branch.selected_columns.due_at.asc().nulls_last(),
+                          branch.selected_columns.task_id).limit(limit).subquery()
+    return select(sub.c.task_id, sub.c.due_at)
+
+
+def _count(branches: list[Select]):
+    """Distinct tasks over the branches, each branch cut at the cap so the cost stays flat."""
+    if not branches:
+        return select(literal(0)).scalar_subquery()
+    capped = [select(b.subquery().c.task_id).limit(COUNT_CAP).subquery() for b in branches]
+    arms = [select(c.c.task_id) for c in capped]
+    ids = arms[0] if len(arms) == 1 else union(*arms)
+    return select(func.count()).select_from(ids.subquery()).scalar_subquery()
+
+
+def _counts(user: User, filters: _Filters, overdue: _Filters) -> dict[str, int]:
+    row = db.execute(select(
+        _count(_branches(user, filters, "assigned")).label("assigned"),
+        _count(_branches(user, filters, "claimable")).label("claimable"),
+        _count(_branches(user, overdue, "mine")).label("overdue"))).one()
+    return {key: min(COUNT_CAP, value) for key, value in row._mapping.items()}
+
 
 def list_inbox(user: User, *, scope: str = "mine", process_key: str | None = None,
                unit_id: int | None = None, q: str | None = None, page: int = 1,
                per_page: int = 20, now: datetime | None = None) -> InboxPage:
-    """Tasks the user may act on, newest due first, with counts; never touches workflow state."""
+    """Tasks the user may act on, earliest due first, with counts; never touches workflow state.
+
+    Each role reads its own index range of the claimable rows (plus the user's assigned tasks),
+    so the cost follows the size of the page, not the size of the task table.
+    """
     now = now or utcnow()
-    base = select(Task).where(actionable_tasks_clause(user))
-    if process_key:
-        base = base.where(Task.process_key == process_key)
-    if unit_id:
-        base = base.where(Task.unit_id == unit_id)
-    if q:
-        base = base.where(Task.subject.contains(q.strip(), autoescape=True))
-    counts = db.execute(_counts(base, user, now)).one()
-    if scope == "assigned":
-        base = base.where(Task.assignee_id == user.id)
-    elif scope == "claimable":
-        base = base.where(Task.assignee_id.is_(None))
-    elif scope == "overdue":
-        base = base.where(Task.due_at < now)
-    total = {"assigned": counts.assigned, "claimable": counts.claimable,
-             "overdue": counts.overdue}.get(scope, counts.total)
-    rows = db.scalars(base.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-                      .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
-    return InboxPage(list(rows), total, page, per_page, counts.assigned, counts.claimable,
-                     counts.overdue)
+    page = max(page, 1)
+    filters = _Filters(process_key, unit_id, q)
+    overdue = _Filters(process_key, unit_id, q, due_before=now)
+    counts = _counts(user, filters, overdue)
+    total = counts.get(scope, min(COUNT_CAP, counts["assigned"] + counts["claimable"]))
+    branches = _branches(user, overdue if scope == "overdue" else filters, scope)
+    if not branches:
+        return InboxPage([], 0, page, per_page, **counts)
+    tops = [_top(b, page * per_page) for b in branches]
+    ids = (tops[0] if len(tops) == 1 else union(*tops)).subquery()
+    rows = db.scalars(
+        select(Task).join(ids, Task.id == ids.c.task_id)
+        .order_by(ids.c.due_at.asc().nulls_last(), Task.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return InboxPage(list(rows), total, page, per_page, **counts)
 
 
-def _counts(base: Select, user: User, now: datetime) -> Select:
-    sub = base.with_only_columns(Task.assignee_id, Task.due_at).subquery()
-    return select(
-        func.count().label("total"),
-        func.count().filter(sub.c.assignee_id == user.id).label("assigned"),
-        func.count().filter(sub.c.assignee_id.is_(None)).label("claimable"),
-        func.count().filter(and_(sub.c.due_at.is_not(None), sub.c.due_at < now)).label("overdue"),
-    )
+def inbox_counts(user: User) -> dict[str, int]:
+    """Assigned, claimable and overdue counts for the header badge (capped like the inbox)."""
+    now = utcnow()
+    return _counts(user, _Filters(), _Filters(due_before=now))
 
 
 def instance_history(instance_id: int) -> list[Task]:

@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import BudgetUnit, ProcessDefinition, ProcessInstance, Task, TaskCandidate, User, db
+from models import BudgetUnit, ProcessDefinition, ProcessInstance, Task, User, db
 from models.base import utcnow
 
 from ..audit import record
@@ -131,6 +131,7 @@ def _project(instance: ProcessInstance, workflow, completed_guid: str | None = N
         if row.task_guid not in ready:
             row.status = "completed" if row.task_guid == completed_guid else "cancelled"
             row.completed_at = now
+            row.candidates = []
     known = {row.task_guid for row in existing}
     scope = _scope_of(instance.unit_id)
     meta = instance.definition.user_tasks or {}
@@ -154,7 +155,7 @@ def _new_task_row(instance, spiff_task, meta: dict, scope, now) -> Task:
     if assignee:
         assignee_id = db.scalar(select(User.id).where(User.username == assignee,
                                                       User.active.is_(True)))
-    return Task(
+    task = Task(
         instance_id=instance.id, task_guid=str(spiff_task.id),
         task_key=spiff_task.task_spec.bpmn_id,
         name=meta.get("name") or spiff_task.task_spec.bpmn_name or spiff_task.task_spec.bpmn_id,
@@ -163,5 +164,7 @@ def _new_task_row(instance, spiff_task, meta: dict, scope, now) -> Task:
         unit_id=scope[0], section_id=scope[1], candidate_groups=",".join(groups),
         assignee_id=assignee_id, priority=meta.get("priority", 50),
         due_at=resolve_due(meta.get("due_date"), spiff_task.data, now), created_at=now,
-        candidates=[TaskCandidate(role_code=g) for g in groups],
     )
+    if assignee_id is None:
+        task.open_to_candidates()
+    return task

@@ -335,11 +335,17 @@ def upgrade() -> None:
     op.create_table('task_candidate',
     sa.Column('task_id', sa.Integer(), nullable=False),
     sa.Column('role_code', sa.String(length=32), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('due_at', models.base.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_task_candidate_task_id_task')),
     sa.PrimaryKeyConstraint('task_id', 'role_code', name=op.f('pk_task_candidate'))
     )
     with op.batch_alter_table('task_candidate', schema=None) as batch_op:
-        batch_op.create_index('ix_task_candidate_role_task', ['role_code', 'task_id'], unique=False)
+        batch_op.create_index('ix_task_candidate_unit', ['role_code', 'unit_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_task_candidate_section', ['role_code', 'section_id', 'due_at'], unique=False)
+        batch_op.create_index('ix_task_candidate_role_due', ['role_code', 'due_at'], unique=False)
+
     role = sa.table("role", sa.column("code"), sa.column("name_zh"), sa.column("name_en"),
                     sa.column("scope"), sa.column("acts_in_workflows"))
     op.bulk_insert(role, [dict(zip(("code", "name_zh", "name_en", "scope", "acts_in_workflows"),
@@ -362,7 +368,9 @@ def downgrade() -> None:
         op.drop_constraint(op.f('fk_app_user_unit_id_budget_unit'), 'app_user',
                            type_='foreignkey')
     with op.batch_alter_table('task_candidate', schema=None) as batch_op:
-        batch_op.drop_index('ix_task_candidate_role_task')
+        batch_op.drop_index('ix_task_candidate_role_due')
+        batch_op.drop_index('ix_task_candidate_section')
+        batch_op.drop_index('ix_task_candidate_unit')
 
     op.drop_table('task_candidate')
     with op.batch_alter_table('indicator', schema=None) as batch_op:

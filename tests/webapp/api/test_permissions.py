@@ -24,19 +24,11 @@ EXPECTED = {
     "gate3_performance_review": dict(zip(USERS, (403, 403, 404, 404, 403, 403, 404, 200, 403,
                                                  403, 403), strict=True)),
 }
-HOLDER_BEFORE_ROLE = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="workflows.tasks._lock_ready answers 409 (held by another user) before checking "
-           "whether the caller holds a role for the task at all; the contract wants 403")
-
-
 def cases():
-    """(step, user, status) with the known divergences from the contract marked."""
+    """(step, user, status) for every step and user."""
     for step, row in EXPECTED.items():
         for username, status in row.items():
-            held = step == "gate2_section_review" and status == 403
-            yield pytest.param(step, username, status, id=f"{step}-{username}",
-                               marks=[HOLDER_BEFORE_ROLE] if held else [])
+            yield pytest.param(step, username, status, id=f"{step}-{username}")
 
 
 def body_for(step: str) -> dict:
