@@ -24,7 +24,7 @@ PER_PAGE = 20
 
 def _unit_scope_clause(user: User) -> ColumnElement[bool]:
     """Budget units within the user's data scope (DOMAIN section 2), as a WHERE clause."""
-    roles = role_table()
+    roles = role_table(user)
     clauses: list[ColumnElement[bool]] = []
     for code in user.roles:
         scope = roles[code].scope if code in roles else "none"
