@@ -47,6 +47,8 @@ def test_assignment_attributes_are_read_at_deploy(bureau):
     ("reserved_id.bpmn", "End: this id is reserved"),
     ("form_field_no_id.bpmn", "review: form field without an id"),
     ("business_rule_no_ref.bpmn", "grade: business rule task names no decision"),
+    ("unparseable.bpmn", "flow_reject: targetRef 'nowhere' is not an element"),
+    ("bad_multi_instance.bpmn", "review: cannot be executed: A multiinstance task must specify"),
 ])
 def test_refused_uploads_name_the_problem_and_deploy_nothing(bureau, name, fragment):
     before = count_definitions()

@@ -149,8 +149,21 @@ def _static_problems(root, known_roles: set[str]) -> list[Problem]:
         el_id = el.get("id") or ""
         if el_id in RESERVED_IDS or el_id.endswith("EndJoin"):
             problems.append(Problem(el_id, "this id is reserved by the engine; rename it"))
+    problems += _flow_problems(root)
     problems += _expression_problems(root)
     problems += _task_problems(root, known_roles)
+    return problems
+
+
+def _flow_problems(root) -> list[Problem]:
+    problems = []
+    for proc in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
+        ids = {el.get("id") for el in proc.iter() if el.get("id")}
+        for flow in proc.iterfind("bpmn:sequenceFlow", NS):
+            for end in ("sourceRef", "targetRef"):
+                if flow.get(end) not in ids:
+                    problems.append(Problem(flow.get("id", ""),
+                                            f"{end} '{flow.get(end)}' is not an element"))
     return problems
 
 
