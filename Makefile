@@ -26,7 +26,7 @@ $(ASSETS): $(NODE_OK) $(shell find webapp/frontend -type f 2>/dev/null)
 	npm run build
 
 translations: $(PY_OK)
-	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -q -d webapp/translations; fi
+	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations 2>&1 | grep -v "^compiling catalog" || true; fi
 
 run: setup
 	$(BIN)/jixiao db upgrade
