@@ -26,7 +26,7 @@ $(ASSETS): $(NODE_OK) $(shell find webapp/frontend -type f 2>/dev/null)
 	npm run build
 
 translations: $(PY_OK)
-	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations 2>&1 | grep -v "^compiling catalog" || true; fi
+	@if [ -d webapp/translations ]; then $(BIN)/pybabel compile -d webapp/translations; fi
 
 run: setup
 	$(BIN)/jixiao db upgrade
