@@ -8,17 +8,16 @@ from flask_login import current_user
 from models.session import bind, db, finish, make_engine
 from workflows.audit import client_ip
 
-from .config import INSTANCE_DIR, Config, _secret_key, database_url
 from . import extensions as ext
+from .config import INSTANCE_DIR, Config, _secret_key, database_url
 
 
 def select_locale() -> str:
-    """The user's chosen language, else the browser's, else Simplified Chinese."""
+    """The language the user chose, else an English-first browser's, else Simplified Chinese."""
     chosen = session.get("lang")
     if chosen in Config.LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(["zh_CN", "zh", "en"], "zh_CN").replace(
-        "zh", "zh_CN").replace("zh_CN_CN", "zh_CN")
+    return "en" if request.accept_languages.best_match(["zh", "en"]) == "en" else "zh_CN"
 
 
 def create_app(config: dict | None = None) -> Flask:
