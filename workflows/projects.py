@@ -17,7 +17,7 @@ from models import (
     db,
 )
 
-from .permissions import actionable_tasks_clause, role_table
+from .permissions import role_table
 
 PER_PAGE = 20
 
@@ -134,11 +134,6 @@ def user_names(user_ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
-def count_actionable(user: User) -> int:
-    """How many ready tasks the user may work now (held by them or claimable): the inbox badge."""
-    return db.scalar(select(func.count(Task.id)).where(actionable_tasks_clause(user))) or 0
 
 
 def units_in_scope(user: User) -> list[tuple[int, str]]:

@@ -11,7 +11,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from tests.conftest import ready_task
-from tests.webapp.test_pages import flask_login_protocol  # noqa: F401 (autouse fixture)
 from workflows.goal_review import start_goal_declaration
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,16 +17,17 @@ from workflows.goal_review import sheet_for_instance
 from workflows.instances import get_instance_or_404, instance_view
 from workflows.permissions import can_act_on
 from workflows.projects import (
-    count_actionable,
     names_for_tasks,
     process_keys,
     units_in_scope,
     user_names,
 )
 from workflows.tasks import (
+    COUNT_CAP,
     claim_task,
     complete_user_task,
     get_task_or_404,
+    inbox_counts,
     list_inbox,
     unclaim_task,
 )
@@ -47,7 +48,8 @@ def inject_globals() -> dict:
         if not current_user.is_authenticated:
             return 0
         if "inbox_badge" not in g:
-            g.inbox_badge = count_actionable(current_user)
+            counts = inbox_counts(current_user)
+            g.inbox_badge = min(COUNT_CAP, counts["assigned"] + counts["claimable"])
         return g.inbox_badge
 
     def here_url() -> str:
@@ -68,6 +70,12 @@ def is_due_soon(value: datetime | None) -> bool:
     """Due within two days and not yet overdue."""
     now = utcnow()
     return value is not None and now <= value < now + DUE_SOON
+
+
+@bp.app_template_filter("count")
+def count_label(value: int) -> str:
+    """A capped inbox count: 1000 shows as 1000+."""
+    return f"{COUNT_CAP}+" if value >= COUNT_CAP else str(value)
 
 
 @bp.app_template_filter("plain_number")
@@ -103,7 +111,7 @@ def index():
                       unit_id=filters["unit"], q=filters["q"],
                       page=max(request.args.get("page", 1, type=int), 1), per_page=20)
     if not (filters["process"] or filters["unit"] or filters["q"]):
-        g.inbox_badge = page.assigned + page.claimable
+        g.inbox_badge = min(COUNT_CAP, page.assigned + page.claimable)
     return render_template("inbox/index.html", page=page, filters=filters,
                            names=names_for_tasks(page.items), units=units_in_scope(current_user),
                            processes=process_keys())
