@@ -76,10 +76,9 @@ def connection(engine):
 @pytest.fixture
 def app(engine, connection):
     """The app, bound to the test transaction."""
-    application = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "ENGINE": engine,
-                              "DATABASE_URL": str(engine.url), "WTF_CSRF_ENABLED": False})
-    SessionFactory.configure(bind=connection, join_transaction_mode="create_savepoint")
-    yield application
+    yield create_app({"TESTING": True, "SECRET_KEY": "test-secret", "ENGINE": engine,
+                      "DATABASE_URL": str(engine.url), "WTF_CSRF_ENABLED": False,
+                      "BIND_SESSION": False})
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key()
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or database_url()
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
-    bind(engine)
+    if app.config.get("BIND_SESSION", True):  # tests bind the session to their own transaction
+        bind(engine)
     app.extensions["jixiao_engine"] = engine
 
     ext.login_manager.init_app(app)

@@ -31,11 +31,6 @@ def compiled_catalog():
             write_mo(f, _catalog())
 
 
-@pytest.fixture(autouse=True)
-def _app_first(app):
-    """The app rebinds the session: create it before the bureau's rows."""
-
-
 def test_default_language_is_simplified_chinese(client, bureau, login):
     page = client.get("/login").text
     assert '<html lang="zh-CN">' in page and "登录" in page

@@ -16,7 +16,7 @@ from workflows.tasks import COUNT_CAP, complete_user_task
 
 @pytest.fixture(autouse=True)
 def _english(app, client):
-    """Create the app before the bureau's rows (it rebinds the session); read English pages."""
+    """Read English pages."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
