@@ -56,6 +56,9 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The path taken so far ({"completed", "active", "edges"} of BPMN ids), kept at each save so
+    # that pages can draw it without deserializing the workflow.
+    trail: Mapped[dict] = mapped_column(JsonDoc, default=dict)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
 

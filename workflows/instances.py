@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import ProcessInstance, Task, User, db
 
+from .engine.parser import sequence_flows
 from .errors import NotFound
 from .permissions import can_see_instance
 from .tasks import instance_history, ready_tasks
@@ -40,13 +41,20 @@ class InstanceView:
 
     @property
     def active_elements(self) -> list[str]:
-        """BPMN ids of the tasks waiting now."""
-        return [t.task_key for t in self.tasks]
+        """BPMN ids of the elements waiting now."""
+        return (self.instance.trail or {}).get("active") or [t.task_key for t in self.tasks]
 
     @property
     def completed_elements(self) -> list[str]:
-        """BPMN ids of the tasks done so far."""
-        return list(dict.fromkeys(h.task_key for h in self.history if h.status == "completed"))
+        """BPMN ids of every element done so far (events and gateways too)."""
+        return (self.instance.trail or {}).get("completed", [])
+
+    @property
+    def taken_flows(self) -> list[str]:
+        """Ids of the sequence flows the instance has followed."""
+        flows = sequence_flows(self.instance.definition.bpmn_xml)
+        steps = (self.instance.trail or {}).get("edges", [])
+        return sorted({fid for src, tgt in steps for fid in flows.get((src, tgt), [])})
 
 
 def get_instance_or_404(instance_id: int, user: User) -> ProcessInstance:

@@ -101,3 +101,17 @@ def test_invalid_sheet_keeps_task_ready(bureau):
     assert "sheet.overall_goal" in err.value.errors
     assert ready_task(instance.id).task_key == "fill_sheet"
     assert db.get(GoalSheet, sheet_for_instance(instance).id).status == "draft"
+
+
+def test_trail_records_the_path_taken(bureau):
+    from workflows.instances import instance_view
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    complete_user_task(ready_task(instance.id), bureau.leader1,
+                       {"decision": "return", "comment": "补充"})
+    view = instance_view(instance)
+    assert view.active_elements == ["fill_sheet"]
+    assert {"start_declaration", "fill_sheet", "gate1_unit_review", "gate1_decision"} <= set(
+        view.completed_elements)
+    assert "flow_gate1_return" in view.taken_flows
+    assert "flow_gate1_approve" not in view.taken_flows

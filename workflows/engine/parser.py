@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -217,6 +218,15 @@ def _spiff_problems(xml: bytes, key: str) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - any parser failure must become a message
         return [Problem("", f"cannot be executed: {type(exc).__name__}: {exc}")]
     return []
+
+
+@functools.lru_cache(maxsize=256)
+def sequence_flows(xml: str) -> dict[tuple[str, str], list[str]]:
+    """Sequence flow ids by (source, target), for drawing the path an instance took."""
+    flows: dict[tuple[str, str], list[str]] = {}
+    for flow in parse_xml(xml.encode("utf-8")).iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        flows.setdefault((flow.get("sourceRef"), flow.get("targetRef")), []).append(flow.get("id"))
+    return flows
 
 
 def build_specs(xml: bytes, key: str):

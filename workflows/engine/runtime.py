@@ -107,7 +107,30 @@ def _run(workflow, step) -> None:
         raise WorkflowError(f"the workflow failed at '{element}': {exc}", element) from None
 
 
+def _trail(workflow) -> dict:
+    """BPMN ids completed and active, and the (source, target) steps between them."""
+    completed, active, edges = set(), set(), set()
+    for task in workflow.tasks.values():  # every task: no depth-limited tree walk
+        bpmn_id = task.task_spec.bpmn_id
+        if not bpmn_id:
+            continue
+        if task.has_state(TaskState.COMPLETED):
+            completed.add(bpmn_id)
+        elif task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            active.add(bpmn_id)
+        else:
+            continue
+        parent = task.parent
+        while parent is not None and not parent.task_spec.bpmn_id:
+            parent = parent.parent  # skip the engine's internal tasks
+        if parent is not None and parent.has_state(TaskState.COMPLETED):
+            edges.add((parent.task_spec.bpmn_id, bpmn_id))
+    return {"completed": sorted(completed), "active": sorted(active),
+            "edges": [list(e) for e in sorted(edges)]}
+
+
 def _save(instance: ProcessInstance, workflow) -> None:
+    instance.trail = _trail(workflow)
     instance.state = dump_state(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = utcnow()
