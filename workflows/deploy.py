@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from models import ProcessDefinition, Role, db
 
@@ -58,3 +59,11 @@ def latest_definition(key: str) -> ProcessDefinition | None:
     """The newest version of a process key."""
     return db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
                      .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
+def list_definitions() -> list[ProcessDefinition]:
+    """Every deployed definition version, newest first per key, without the XML."""
+    return list(db.scalars(
+        select(ProcessDefinition)
+        .options(defer(ProcessDefinition.bpmn_xml), defer(ProcessDefinition.user_tasks))
+        .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())))

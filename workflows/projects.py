@@ -114,6 +114,7 @@ class TaskNames:
 
     unit: str | None
     assignee: str | None
+    assignee_username: str | None = None
 
 
 def names_for_tasks(tasks: list[Task]) -> dict[int, TaskNames]:
@@ -121,11 +122,12 @@ def names_for_tasks(tasks: list[Task]) -> dict[int, TaskNames]:
     if not tasks:
         return {}
     rows = db.execute(
-        select(Task.id, BudgetUnit.name, User.name)
+        select(Task.id, BudgetUnit.name, User.name, User.username)
         .outerjoin(BudgetUnit, Task.unit_id == BudgetUnit.id)
         .outerjoin(User, Task.assignee_id == User.id)
         .where(Task.id.in_([t.id for t in tasks]))).all()
-    return {ident: TaskNames(unit, assignee) for ident, unit, assignee in rows}
+    return {ident: TaskNames(unit, assignee, username)
+            for ident, unit, assignee, username in rows}
 
 
 def user_names(user_ids: set[int | None]) -> dict[int, str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from workflows.deploy import deploy_definition
+from workflows import deploy as deploy_ops
 from workflows.errors import InvalidInput
 
 from .auth import current_api_user, protect, role_required
 from .core import ApiBlueprint
-from .presenters import Deployment, all_definitions
+from .presenters import Deployment
 from .schemas import DefinitionListSchema, DeployedSchema
 
 XML_TYPES = ("application/xml", "text/xml")
@@ -47,7 +47,7 @@ def uploaded_bpmn() -> tuple[bytes, str]:
 @blp.errors(401, 403)
 def list_definitions():
     """Every deployed version, newest first within each process key."""
-    return {"items": all_definitions()}
+    return {"items": deploy_ops.list_definitions()}
 
 
 @blp.route("", methods=["POST"])
@@ -62,6 +62,6 @@ def deploy():
     xml, name = uploaded_bpmn()
     if not xml.strip():
         raise InvalidInput("the diagram is empty", {"file": ["empty file"]})
-    definition, created = deploy_definition(xml, source_name=name,
-                                            actor_id=current_api_user().id)
+    definition, created = deploy_ops.deploy_definition(xml, source_name=name,
+                                                       actor_id=current_api_user().id)
     return Deployment(definition, created), 201 if created else 200

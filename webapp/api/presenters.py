@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import defer
-
-from models import BudgetUnit, ProcessDefinition, Task, User, db
+from models import ProcessDefinition, Task
 from models.base import utcnow
 from workflows.instances import InstanceView
+from workflows.projects import names_for_tasks
 
 
 class UnitLabel(NamedTuple):
@@ -60,20 +58,18 @@ class InstanceCard:
 
 
 def task_cards(tasks: list[Task], now: datetime | None = None) -> list[TaskCard]:
-    """Cards for a page of tasks: one query for the units, one for the assignees."""
+    """Cards for a page of tasks, with the names loaded in one query."""
     now = now or utcnow()
-    unit_ids = {t.unit_id for t in tasks if t.unit_id is not None}
-    user_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
-    units = {row.id: UnitLabel(*row) for row in db.execute(
-        select(BudgetUnit.id, BudgetUnit.name).where(BudgetUnit.id.in_(unit_ids)))} \
-        if unit_ids else {}
-    users = {row.id: UserLabel(*row) for row in db.execute(
-        select(User.id, User.username, User.name).where(User.id.in_(user_ids)))} \
-        if user_ids else {}
-    return [TaskCard(t, units.get(t.unit_id), users.get(t.assignee_id),
-                     [g for g in t.candidate_groups.split(",") if g],
-                     t.status == "ready" and t.due_at is not None and t.due_at < now)
-            for t in tasks]
+    names = names_for_tasks(tasks)
+
+    def card(t: Task) -> TaskCard:
+        n = names.get(t.id)
+        unit = UnitLabel(t.unit_id, n.unit) if n and t.unit_id is not None else None
+        assignee = UserLabel(t.assignee_id, n.assignee_username, n.assignee) \
+            if n and t.assignee_id is not None else None
+        return TaskCard(t, unit, assignee, t.candidate_roles,
+                        t.status == "ready" and t.due_at is not None and t.due_at < now)
+    return [card(t) for t in tasks]
 
 
 def task_card(task: Task) -> TaskCard:
@@ -95,11 +91,3 @@ class Deployment:
 
     def __getattr__(self, name: str):
         return getattr(self.definition, name)
-
-
-def all_definitions() -> list[ProcessDefinition]:
-    """Every deployed definition version, without the XML."""
-    return list(db.scalars(
-        select(ProcessDefinition)
-        .options(defer(ProcessDefinition.bpmn_xml), defer(ProcessDefinition.user_tasks))
-        .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())))
