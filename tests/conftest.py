@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,24 @@ def _sqlalchemy_url(url: str) -> str:
         "postgresql://") else url
 
 
+@contextmanager
+def scratch_postgresql(prefix: str = "jixiao_test"):
+    """A new PostgreSQL database, migrated, dropped afterwards; yields its URL."""
+    base = make_url(_sqlalchemy_url(PG_URL))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A fresh, migrated database for this run: SQLite file, or a new PostgreSQL database."""
@@ -38,17 +57,8 @@ def database_url(tmp_path_factory):
         upgrade(url)
         yield url
         return
-    base = make_url(_sqlalchemy_url(PG_URL))
-    name = f"jixiao_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgresql() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

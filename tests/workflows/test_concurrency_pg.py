@@ -2,17 +2,14 @@
 
 import multiprocessing
 import random
-import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from models import AuditLog, ProcessInstance, Task, User, db, transaction
-from models.migrate import upgrade
 from models.session import bind, make_engine
-from tests.conftest import DATA, PASSWORD_HASH, PG_URL, _sqlalchemy_url
+from tests.conftest import DATA, PASSWORD_HASH, PG_URL, scratch_postgresql
 from workflows import org
 from workflows.deploy import deploy_definition
 from workflows.engine import runtime
@@ -29,21 +26,12 @@ def committed_db():
     """A separate PostgreSQL database whose data is really committed."""
     if not PG_URL:
         pytest.skip("needs JIXIAO_TEST_DATABASE_URL (make test-postgresql runs it)")
-    base = make_url(_sqlalchemy_url(PG_URL))
-    name = f"jixiao_conc_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    engine = make_engine(url)
-    bind(engine)
-    yield url
-    db.remove()
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgresql("jixiao_conc") as url:
+        engine = make_engine(url)
+        bind(engine)
+        yield url
+        db.remove()
+        engine.dispose()
 
 
 def _complete_all(url: str, username: str, task_ids: list[int], seed: int) -> list[int]:
