@@ -35,10 +35,11 @@ run: setup
 	@echo "jixiao is serving on http://$(HOST):$(PORT) (Ctrl-C stops it)"
 	JIXIAO_DEMO=1 $(BIN)/jixiao run --host $(HOST) --port $(PORT)
 
-# Chromium for the browser tests comes from Debian; installed when missing.
+# Chromium for the browser tests comes from Debian, with CJK fonts (else the Chinese pages
+# render as boxes); installed when either is missing.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium for the browser tests"; \
+	@{ command -v chromium && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+	  echo "installing chromium and CJK fonts for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }

@@ -1,0 +1,68 @@
+"""The browser tests' server process: migrate and seed a fresh database, then serve the app.
+
+    python -m tests.browser.live_server PORT_FILE      (from the repository root)
+
+Reads DATABASE_URL and JIXIAO_SECRET_KEY from the environment, like production. The app
+commits, so it runs in its own process on its own database: the session registry of the test
+process (rebound per test by tests/conftest.py) is never touched. Once it listens, the chosen
+port is written to PORT_FILE; SIGTERM stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from models import transaction
+from models.migrate import upgrade
+from webapp import create_app
+from workflows import org
+from workflows.deploy import BPMN_DIR, deploy_directory
+
+PASSWORD = "browser-test-pw"
+PROJECT = "义务教育薄弱环节改善"
+# username: (roles, display name, unit, section)
+USERS = {
+    "cadre": (["section_cadre"], "李联络", None, "S-EDU"),
+    "perf": (["perf_staff"], "王绩效", None, "S-PERF"),
+    "filer": (["unit_filer"], "张填报", "U1", None),
+    "leader": (["unit_leader"], "赵局长", "U1", None),
+}
+
+
+def seed() -> None:
+    """One expenditure section with one unit and its liaison, the performance section, one
+    filer and one leader of the unit, one project; the bundled diagrams deployed."""
+    with transaction():
+        deploy_directory(BPMN_DIR)
+        org.add_section("S-EDU", "教科文股", "expenditure")
+        org.add_section("S-PERF", "绩效股", "performance")
+        for username in ("cadre", "perf"):
+            roles, name, _unit, section = USERS[username]
+            org.add_user(username, PASSWORD, roles, name=name, section_code=section)
+        org.add_unit("U1", "区教育局", "S-EDU", "cadre")
+        for username in ("filer", "leader"):
+            roles, name, unit, _section = USERS[username]
+            org.add_user(username, PASSWORD, roles, name=name, unit_code=unit)
+        org.add_project("U1", PROJECT, 3_200_000, fiscal_year=2027)
+
+
+def main(port_file: str) -> None:
+    url = os.environ["DATABASE_URL"]
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": os.environ["JIXIAO_SECRET_KEY"],
+                      "WTF_CSRF_ENABLED": True, "TESTING": False})
+    with app.app_context():
+        seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    tmp = Path(port_file + ".tmp")
+    tmp.write_text(str(server.port))
+    tmp.rename(port_file)  # the reader never sees a half-written file
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
