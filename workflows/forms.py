@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import InvalidInput
+from .messages import Msg
+
+# What a value that cannot be converted is told, per camunda:formField type.
+INVALID = {
+    "long": Msg("must be a whole number"),
+    "boolean": Msg("must be true or false"),
+    "date": Msg("must be a date (YYYY-MM-DD)"),
+    "enum": Msg("choose one of the listed options"),
+}
 
 
 def _convert(field: dict, raw):
     kind = field.get("type") or "string"
     if kind == "long":
         if isinstance(raw, bool):
-            raise ValueError("must be a whole number")
+            raise ValueError(INVALID["long"])
         return int(raw)
     if kind == "boolean":
         if isinstance(raw, bool):
@@ -20,13 +29,13 @@ def _convert(field: dict, raw):
             return True
         if str(raw).lower() in ("false", "0", "off", "no", ""):
             return False
-        raise ValueError("must be true or false")
+        raise ValueError(INVALID["boolean"])
     if kind == "date":
         return date.fromisoformat(str(raw)).isoformat()
     if kind == "enum":
         allowed = [v["id"] for v in field.get("values", [])]
         if str(raw) not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}")
+            raise ValueError(INVALID["enum"])
         return str(raw)
     return str(raw)
 
@@ -35,20 +44,21 @@ def _constraint_errors(field: dict, value) -> list[str]:
     c = field.get("constraints") or {}
     errors = []
     if "min" in c and isinstance(value, int | float) and value < float(c["min"]):
-        errors.append(f"must be at least {c['min']}")
+        errors.append(Msg("must be at least %(min)s", min=c["min"]))
     if "max" in c and isinstance(value, int | float) and value > float(c["max"]):
-        errors.append(f"must be at most {c['max']}")
+        errors.append(Msg("must be at most %(max)s", max=c["max"]))
     if "minlength" in c and isinstance(value, str) and len(value) < int(c["minlength"]):
-        errors.append(f"must have at least {c['minlength']} characters")
+        errors.append(Msg("must have at least %(n)s characters", n=c["minlength"]))
     if "maxlength" in c and isinstance(value, str) and len(value) > int(c["maxlength"]):
-        errors.append(f"must have at most {c['maxlength']} characters")
+        errors.append(Msg("must have at most %(n)s characters", n=c["maxlength"]))
     return errors
 
 
 def validate_form_data(fields: list[dict], data: dict) -> dict:
     """Cleaned values of the declared fields, or InvalidInput with per-field messages."""
     if not isinstance(data, dict):
-        raise InvalidInput("form data must be an object", {"data": ["must be an object"]})
+        raise InvalidInput(Msg("form data must be an object"),
+                           {"data": [Msg("must be an object")]})
     if not fields:
         return _free_variables(data)
     cleaned, errors = {}, {}
@@ -59,12 +69,12 @@ def validate_form_data(fields: list[dict], data: dict) -> dict:
         raw = data.get(fid)
         if raw is None or raw == "":
             if "required" in c:
-                errors[fid] = ["this field is required"]
+                errors[fid] = [Msg("this field is required")]
             continue
         try:
             value = _convert(field, raw)
-        except (TypeError, ValueError) as exc:
-            errors[fid] = [str(exc) if "must" in str(exc) else f"invalid {field.get('type')}"]
+        except (TypeError, ValueError):
+            errors[fid] = [INVALID.get(field.get("type"), Msg("this value is not valid"))]
             continue
         problems = _constraint_errors(field, value)
         if problems:
@@ -73,9 +83,9 @@ def validate_form_data(fields: list[dict], data: dict) -> dict:
             cleaned[fid] = value
     unknown = set(data) - {f["id"] for f in fields}
     for name in sorted(unknown):
-        errors[name] = ["unknown field"]
+        errors[name] = [Msg("unknown field")]
     if errors:
-        raise InvalidInput("the form has errors", errors)
+        raise InvalidInput(Msg("the form has errors"), errors)
     return cleaned
 
 
@@ -83,14 +93,15 @@ def _free_variables(data: dict) -> dict:
     """A task without declared fields takes plain scalar variables, as Camunda does."""
     errors = {}
     if len(data) > 50:
-        errors["data"] = ["at most 50 variables"]
+        errors["data"] = [Msg("at most 50 variables")]
     for key, value in data.items():
         if not (isinstance(key, str) and key.isidentifier() and not key.startswith("_")):
-            errors[str(key)] = ["variable names must be identifiers not starting with '_'"]
+            errors[str(key)] = [
+                Msg("variable names must be identifiers not starting with '_'")]
         elif not isinstance(value, str | int | float | bool | type(None)):
-            errors[key] = ["only text, numbers, booleans and null are accepted"]
+            errors[key] = [Msg("only text, numbers, booleans and null are accepted")]
         elif isinstance(value, str) and len(value) > 2000:
-            errors[key] = ["at most 2000 characters"]
+            errors[key] = [Msg("at most 2000 characters")]
     if errors:
-        raise InvalidInput("the form has errors", errors)
+        raise InvalidInput(Msg("the form has errors"), errors)
     return dict(data)

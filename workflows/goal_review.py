@@ -13,6 +13,7 @@ from .deploy import latest_definition
 from .engine import runtime
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .goal_rules import grade, rating_passes, validate_sheet
+from .messages import Msg
 from .permissions import can_see_unit
 from .tasks import Completion, register_form
 
@@ -30,23 +31,23 @@ def get_project_or_404(project_id: int, user: User) -> Project:
     """A project within the user's data scope."""
     project = db.get(Project, project_id)
     if project is None or not can_see_unit(user, project.unit_id):
-        raise NotFound("project not found")
+        raise NotFound(Msg("project not found"))
     return project
 
 
 def start_goal_declaration(project: Project, user: User) -> ProcessInstance:
     """A unit filer opens the goal declaration of one of their unit's projects."""
     if not user.has_role("unit_filer") or user.unit_id != project.unit_id:
-        raise Forbidden("only a filer of the project's unit can declare its goals")
+        raise Forbidden(Msg("only a filer of the project's unit can declare its goals"))
     sheets = db.scalars(select(GoalSheet).where(GoalSheet.project_id == project.id,
                                                 GoalSheet.fiscal_year == project.fiscal_year)).all()
     if any(s.locked for s in sheets):
-        raise Conflict("the goals of this project are approved and locked (R11)")
+        raise Conflict(Msg("the goals of this project are approved and locked (R11)"))
     if any(s.status != "approved" for s in sheets):
-        raise Conflict("a goal declaration for this project is already under way")
+        raise Conflict(Msg("a goal declaration for this project is already under way"))
     definition = latest_definition(PROCESS_KEY)
     if definition is None:
-        raise Conflict("the goal_declaration process is not deployed")
+        raise Conflict(Msg("the goal declaration process has not been deployed"))
     sheet = GoalSheet(
         bureau_id=project.bureau_id, fiscal_year=project.fiscal_year, kind="project",
         unit_id=project.unit_id, project_id=project.id, amount=project.year_amount,
@@ -74,7 +75,7 @@ def sheet_for_instance(instance: ProcessInstance) -> GoalSheet | None:
 def _sheet(instance: ProcessInstance) -> GoalSheet:
     sheet = sheet_for_instance(instance)
     if sheet is None:
-        raise NotFound("goal sheet not found")
+        raise NotFound(Msg("goal sheet not found"))
     return sheet
 
 
@@ -83,7 +84,7 @@ def fill_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict)
     """The filer submits (or resubmits) the sheet; R7 is checked here, R11 keeps it closed later."""
     sheet = _sheet(instance)
     if sheet.locked:
-        raise Conflict("this goal sheet is approved and read-only (R11)")
+        raise Conflict(Msg("this goal sheet is approved and read-only (R11)"))
     cleaned = validate_sheet(payload.get("sheet"))
     before = {"status": sheet.status, "indicators": len(sheet.indicators)}
     sheet.overall_goal = cleaned["overall_goal"]
@@ -106,22 +107,22 @@ def _review_input(gate: str, payload: dict) -> tuple[str, str | None, str]:
         try:
             rating = grade(payload["score"])
         except (ValueError, ArithmeticError):
-            errors["score"] = ["must be a number between 0 and 100"]
+            errors["score"] = [Msg("must be a number between 0 and 100")]
     if decision not in ("approve", "return"):
-        errors["decision"] = ["must be 'approve' or 'return'"]
+        errors["decision"] = [Msg("choose whether to approve or return the sheet")]
     if not isinstance(comment, str) or len(comment) > 2000:
-        errors["comment"] = ["must be text of at most 2000 characters"]
+        errors["comment"] = [Msg("must be text of at most 2000 characters")]
         comment = ""
     if decision == "return" and not comment.strip():
-        errors["comment"] = ["a return needs a comment giving the reasons"]
+        errors["comment"] = [Msg("a return needs a comment giving the reasons")]
     if rating is not None and rating not in RATINGS:
-        errors["rating"] = [f"must be one of {', '.join(RATINGS)}"]
+        errors["rating"] = [Msg("choose a rating: excellent, good, fair or poor")]
     elif rating is None and gate in RATING_REQUIRED:
-        errors["rating"] = ["this gate must rate the sheet (excellent/good/fair/poor)"]
+        errors["rating"] = [Msg("this gate must rate the sheet (excellent/good/fair/poor)")]
     elif rating and decision == "approve" and not rating_passes(rating):
-        errors["decision"] = ["a fair or poor rating means the sheet is returned (R10)"]
+        errors["decision"] = [Msg("a fair or poor rating means the sheet is returned (R10)")]
     if errors:
-        raise InvalidInput("the review has errors", errors)
+        raise InvalidInput(Msg("the review has errors"), errors)
     return decision, rating, comment.strip()
 
 
@@ -129,11 +130,12 @@ def guard_review(task: Task, instance: ProcessInstance, user: User) -> None:
     """R9 and R8, checked before a reviewer may claim or complete a gate."""
     sheet = _sheet(instance)
     if user.id in (sheet.filer_id, sheet.last_editor_id):
-        raise Forbidden("separation of duties: whoever filed or last edited a sheet cannot "
-                        "review it (R9)")
+        raise Forbidden(Msg("separation of duties: whoever filed or last edited a sheet "
+                            "cannot review it (R9)"))
     if GATES.get(task.task_key) == "section" \
             and user.section_id != sheet.unit.expenditure_section_id:
-        raise Forbidden("only the expenditure section that owns the unit reviews at gate 2 (R8)")
+        raise Forbidden(
+            Msg("only the expenditure section that owns the unit reviews at gate 2 (R8)"))
 
 
 @register_form("jixiao:goal_review", guard=guard_review)
@@ -141,11 +143,12 @@ def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dic
     """One gate approves or returns the sheet (R8 order by diagram, R9, R10, R11)."""
     gate = GATES.get(task.task_key)
     if gate is None:
-        raise Conflict(f"task {task.task_key} is not a goal review gate")
+        raise Conflict(Msg("this task is not a goal review gate"))
     sheet = _sheet(instance)
     decision, rating, comment = _review_input(gate, payload)
     if decision == "return" and sheet.return_count >= MAX_RETURNS:
-        raise Conflict(f"this sheet has been returned {MAX_RETURNS} times; open a new declaration")
+        raise Conflict(Msg("this sheet has been returned %(n)s times; open a new declaration",
+                           n=MAX_RETURNS))
     db.add(GoalReview(sheet_id=sheet.id, gate=gate, reviewer_id=user.id, decision=decision,
                       rating=rating, comments=comment))
     before = {"status": sheet.status}

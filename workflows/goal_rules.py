@@ -7,9 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from models.goal_sheet import LEVEL1, LEVEL2, OPERATORS
 
 from .errors import InvalidInput
+from .messages import Msg
 
 MIN_INDICATORS = 3
 MONEY_UNITS = {"元", "万元", "亿元", "yuan"}
+# R7: level-1 categories every sheet needs, each with its own message (no codes shown to users).
+REQUIRED_LEVEL1 = (("output", Msg("at least one output indicator is required")),
+                   ("benefit", Msg("at least one benefit indicator is required")))
 
 
 def grade(score) -> str:
@@ -37,9 +41,9 @@ def _decimal(value) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValueError("must be a number") from None
+        raise ValueError(Msg("must be a number")) from None
     if not number.is_finite():
-        raise ValueError("must be a number")
+        raise ValueError(Msg("must be a number"))
     return number
 
 
@@ -53,7 +57,7 @@ def _check_row(row: dict, path: str, errors: dict) -> dict:
         errors.setdefault(f"{path}.{field}", []).append(message)
 
     if not isinstance(row, dict):
-        err("row", "must be an object")
+        err("row", Msg("must be an object"))
         return {}
     out = {k: _text(row, k, 200) for k in ("level1", "level2", "name", "operator",
                                             "unit_of_measure", "target_text")}
@@ -62,76 +66,77 @@ def _check_row(row: dict, path: str, errors: dict) -> dict:
         try:
             out[key] = _decimal(row.get(key))
         except ValueError as exc:
-            err(key, str(exc))
+            err(key, exc.args[0])
             out[key] = None
     out["value_type"] = "qualitative" if out["operator"] == "qualitative" else "quantitative"
     _check_target(out, err, number_given=f"{path}.target_value" not in errors)
     if out["weight"] is not None and not (0 < out["weight"] <= 100):
-        err("weight", "must lie in (0, 100]")
+        err("weight", Msg("must lie in (0, 100]"))
     return out
 
 
 def _check_labels(out: dict, err) -> None:
     if out["level1"] not in LEVEL1:
-        err("level1", f"must be one of {', '.join(LEVEL1)}")
+        err("level1", Msg("choose a level-1 category: output, benefit, satisfaction or cost"))
     elif out["level2"] not in LEVEL2[out["level1"]]:
-        err("level2", f"must be one of {', '.join(LEVEL2[out['level1']])}")
+        err("level2", Msg("choose a level-2 category of this level-1 category"))
     if not out["name"] or len(out["name"]) > 200:
-        err("name", "required, at most 200 characters")
+        err("name", Msg("required, at most 200 characters"))
     if out["operator"] not in OPERATORS:
-        err("operator", f"must be one of {', '.join(OPERATORS)}")
+        err("operator", Msg("choose one of the listed operators"))
     if out["level1"] == "output" and out["level2"] != "cost" \
             and out["unit_of_measure"] in MONEY_UNITS:
-        err("unit_of_measure", "money is an input, not an output (R7)")
+        err("unit_of_measure", Msg("money is an input, not an output (R7)"))
 
 
 def _check_target(out: dict, err, number_given: bool) -> None:
     if out["value_type"] == "qualitative":
         if not out["target_text"]:
-            err("target_text", "a qualitative indicator needs a target text")
+            err("target_text", Msg("a qualitative indicator needs a target text"))
         return
     if out["target_value"] is None and number_given:
-        err("target_value", "a quantitative indicator needs a numeric target")
+        err("target_value", Msg("a quantitative indicator needs a numeric target"))
     if not out["unit_of_measure"] or len(out["unit_of_measure"]) > 20:
-        err("unit_of_measure", "a quantitative indicator needs a unit of measure (≤ 20)")
+        err("unit_of_measure",
+            Msg("a quantitative indicator needs a unit of measure (≤ 20 characters)"))
     if out["operator"] == "range" and (out["target_max"] is None or (
             out["target_value"] is not None and out["target_max"] < out["target_value"])):
-        err("target_max", "a range needs a maximum not below the target")
+        err("target_max", Msg("a range needs a maximum not below the target"))
 
 
 def validate_sheet(sheet) -> dict:
     """R7: check a submitted goal sheet and return it cleaned; raise InvalidInput otherwise."""
     if not isinstance(sheet, dict):
-        raise InvalidInput("the goal sheet is missing", {"sheet": ["required"]})
+        raise InvalidInput(Msg("the goal sheet is missing"), {"sheet": [Msg("required")]})
     errors: dict[str, list[str]] = {}
     goal = sheet.get("overall_goal")
     goal = goal.strip() if isinstance(goal, str) else ""
     if not goal or len(goal) > 2000:
-        errors["sheet.overall_goal"] = ["the overall goal is required (at most 2000 characters)"]
+        errors["sheet.overall_goal"] = [
+            Msg("the overall goal is required (at most 2000 characters)")]
     rows = sheet.get("indicators")
     if not isinstance(rows, list):
         rows = []
     cleaned = [_check_row(r, f"sheet.indicators.{i}", errors) for i, r in enumerate(rows)]
     _check_sheet_level(cleaned, errors)
     if errors:
-        raise InvalidInput("the goal sheet has errors", errors)
+        raise InvalidInput(Msg("the goal sheet has errors"), errors)
     return {"overall_goal": goal, "indicators": cleaned}
 
 
 def _check_sheet_level(rows: list[dict], errors: dict) -> None:
     if len(rows) < MIN_INDICATORS:
         errors.setdefault("sheet.indicators", []).append(
-            f"at least {MIN_INDICATORS} indicators are required")
+            Msg("at least %(n)s indicators are required", n=MIN_INDICATORS))
     level1s = {r.get("level1") for r in rows}
-    for needed in ("output", "benefit"):
+    for needed, message in REQUIRED_LEVEL1:
         if needed not in level1s:
-            errors.setdefault("sheet.indicators", []).append(
-                f"at least one {needed} indicator is required")
+            errors.setdefault("sheet.indicators", []).append(message)
     weights = [r.get("weight") for r in rows]
     if any(w is not None for w in weights):
         if any(w is None for w in weights):
             errors.setdefault("sheet.indicators", []).append(
-                "when weights are used every indicator needs one")
+                Msg("when weights are used every indicator needs one"))
         elif sum(weights) != 100:
             errors.setdefault("sheet.indicators", []).append(
-                f"weights must sum to 100 (they sum to {sum(weights)})")
+                Msg("weights must sum to 100 (they sum to %(total)s)", total=sum(weights)))

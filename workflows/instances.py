@@ -11,6 +11,7 @@ from models import ProcessInstance, Task, User, db
 
 from .engine.parser import sequence_flows
 from .errors import NotFound
+from .messages import Msg
 from .permissions import can_see_instance
 from .tasks import instance_history, ready_tasks
 
@@ -61,7 +62,7 @@ def get_instance_or_404(instance_id: int, user: User) -> ProcessInstance:
     """An instance within the user's data scope."""
     instance = db.get(ProcessInstance, instance_id)
     if instance is None or not can_see_instance(user, instance):
-        raise NotFound("process instance not found")
+        raise NotFound(Msg("process instance not found"))
     return instance
 
 

@@ -12,6 +12,7 @@ from models.org import SECTION_KINDS
 
 from .audit import record
 from .errors import Conflict, InvalidInput, NotFound
+from .messages import Msg
 
 MIN_PASSWORD = 8
 
@@ -29,30 +30,31 @@ def default_bureau() -> FinanceBureau:
 def _section(code: str) -> Section:
     section = db.scalar(select(Section).where(Section.code == code))
     if section is None:
-        raise NotFound(f"section {code} not found")
+        raise NotFound(Msg("section %(code)s not found", code=code))
     return section
 
 
 def _user(username: str) -> User:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"user {username} not found")
+        raise NotFound(Msg("user %(username)s not found", username=username))
     return user
 
 
 def _unit(code: str) -> BudgetUnit:
     unit = db.scalar(select(BudgetUnit).where(BudgetUnit.code == code))
     if unit is None:
-        raise NotFound(f"unit {code} not found")
+        raise NotFound(Msg("unit %(code)s not found", code=code))
     return unit
 
 
 def add_section(code: str, name: str, kind: str, actor_id: int | None = None) -> Section:
     """Create a section of the bureau."""
     if kind not in SECTION_KINDS:
-        raise InvalidInput("bad section kind", {"kind": [f"one of {', '.join(SECTION_KINDS)}"]})
+        raise InvalidInput(Msg("bad section kind"), {"kind": [
+            Msg("one of %(kinds)s", kinds=", ".join(SECTION_KINDS))]})
     if db.scalar(select(Section.id).where(Section.code == code)):
-        raise Conflict(f"section {code} already exists")
+        raise Conflict(Msg("section %(code)s already exists", code=code))
     section = Section(bureau_id=default_bureau().id, code=code, name=name, kind=kind)
     db.add(section)
     db.flush()
@@ -65,22 +67,25 @@ def add_user(username: str, password: str, roles: list[str], *, name: str | None
              actor_id: int | None = None, password_hash: str | None = None) -> User:
     """Create a user holding one or more roles (bulk loaders may pass a precomputed hash)."""
     if password_hash is None and len(password) < MIN_PASSWORD:
-        raise InvalidInput("password too short",
-                           {"password": [f"at least {MIN_PASSWORD} characters"]})
+        raise InvalidInput(Msg("password too short"),
+                           {"password": [Msg("at least %(n)s characters", n=MIN_PASSWORD)]})
     known = {r.code: r for r in db.scalars(select(Role))}
     unknown = [r for r in roles if r not in known]
     if not roles or unknown:
-        raise InvalidInput("bad roles", {"role": [f"unknown role(s): {', '.join(unknown) or '-'}"]})
+        raise InvalidInput(Msg("bad roles"), {"role": [
+            Msg("unknown role(s): %(roles)s", roles=", ".join(unknown) or "-")]})
     if db.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"user {username} already exists")
+        raise Conflict(Msg("user %(username)s already exists", username=username))
     unit = _unit(unit_code) if unit_code else None
     section = _section(section_code) if section_code else None
     for code in roles:
         scope = known[code].scope
         if scope == "unit" and unit is None:
-            raise InvalidInput("unit required", {"unit": [f"role {code} needs --unit"]})
+            raise InvalidInput(Msg("unit required"),
+                               {"unit": [Msg("role %(role)s needs --unit", role=code)]})
         if scope == "section" and section is None:
-            raise InvalidInput("section required", {"section": [f"role {code} needs --section"]})
+            raise InvalidInput(Msg("section required"),
+                               {"section": [Msg("role %(role)s needs --section", role=code)]})
     user = User(username=username, name=name or username,
                 password_hash=password_hash or generate_password_hash(password),
                 unit_id=unit.id if unit else None, section_id=section.id if section else None,
@@ -96,14 +101,15 @@ def add_unit(code: str, name: str, section_code: str, liaison_username: str, *,
     """Create a budget unit owned by an expenditure section, with its liaison cadre (R30)."""
     section = _section(section_code)
     if section.kind != "expenditure":
-        raise InvalidInput("not an expenditure section",
-                           {"section": [f"{section_code} is a {section.kind} section"]})
+        raise InvalidInput(Msg("not an expenditure section"), {"section": [
+            Msg("%(code)s is not an expenditure section", code=section_code)]})
     liaison = _user(liaison_username)
     if liaison.section_id != section.id or not liaison.has_role("section_cadre", "section_chief"):
-        raise InvalidInput("bad liaison", {"liaison": [
-            f"{liaison_username} must be a cadre of section {section_code}"]})
+        raise InvalidInput(Msg("bad liaison"), {"liaison": [
+            Msg("%(username)s must be a cadre of section %(code)s", username=liaison_username,
+                code=section_code)]})
     if db.scalar(select(BudgetUnit.id).where(BudgetUnit.code == code)):
-        raise Conflict(f"unit {code} already exists")
+        raise Conflict(Msg("unit %(code)s already exists", code=code))
     parent = _unit(parent_code) if parent_code else None
     unit = BudgetUnit(bureau_id=default_bureau().id, code=code, name=name,
                       expenditure_section_id=section.id, liaison_user_id=liaison.id,
@@ -123,12 +129,13 @@ def add_project(unit_code: str, name: str, amount, *, is_new: bool = False,
     try:
         yuan = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise InvalidInput("bad amount", {"amount": ["must be a number of yuan"]}) from None
+        raise InvalidInput(Msg("bad amount"),
+                           {"amount": [Msg("must be a number of yuan")]}) from None
     if yuan < 0:
-        raise InvalidInput("bad amount", {"amount": ["must not be negative"]})
+        raise InvalidInput(Msg("bad amount"), {"amount": [Msg("must not be negative")]})
     name = name.strip()
     if not name:
-        raise InvalidInput("bad name", {"name": ["required"]})
+        raise InvalidInput(Msg("bad name"), {"name": [Msg("required")]})
     project = Project(bureau_id=unit.bureau_id, fiscal_year=fiscal_year, unit_id=unit.id,
                       name=name, year_amount=yuan, is_new=is_new, code=code or "")
     db.add(project)

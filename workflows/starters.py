@@ -8,12 +8,14 @@ from models import ProcessInstance, User
 
 from .errors import InvalidInput, NotFound
 from .goal_review import get_project_or_404, start_goal_declaration
+from .messages import Msg
 
 
 def _start_goal_declaration(data: dict, user: User) -> ProcessInstance:
     project_id = data.get("project_id")
     if not isinstance(project_id, int) or isinstance(project_id, bool):
-        raise InvalidInput("project_id is required", {"data.project_id": ["must be an integer"]})
+        raise InvalidInput(Msg("a project is required"),
+                           {"data.project_id": [Msg("must be an integer")]})
     return start_goal_declaration(get_project_or_404(project_id, user), user)
 
 
@@ -26,7 +28,7 @@ def start_process(process_key: str, data: dict, user: User) -> ProcessInstance:
     """Start the named business process for the user (each starter authorizes)."""
     starter = STARTERS.get(process_key)
     if starter is None:
-        raise NotFound(f"no startable process '{process_key}'")
+        raise NotFound(Msg("no process '%(key)s' can be started here", key=process_key))
     if not isinstance(data, dict):
-        raise InvalidInput("data must be an object", {"data": ["must be an object"]})
+        raise InvalidInput(Msg("data must be an object"), {"data": [Msg("must be an object")]})
     return starter(data, user)

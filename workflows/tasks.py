@@ -15,6 +15,7 @@ from .audit import record
 from .engine import runtime
 from .errors import Conflict, Forbidden, NotFound
 from .forms import validate_form_data
+from .messages import Msg
 from .permissions import can_see_instance, claim_scope, role_allows, role_table
 
 
@@ -51,7 +52,7 @@ def get_task_or_404(task_id: int, user: User) -> Task:
     """Load a task the user may see (its instance in their scope); 404 otherwise."""
     task = db.get(Task, task_id)
     if task is None or not can_see_instance(user, db.get(ProcessInstance, task.instance_id)):
-        raise NotFound("task not found")
+        raise NotFound(Msg("task not found"))
     return task
 
 
@@ -59,12 +60,12 @@ def _lock_ready(task: Task, user: User) -> ProcessInstance:
     instance = runtime.lock_instance(task.instance_id)
     db.refresh(task)
     if task.status != "ready":
-        raise Conflict("this task has already been completed")
+        raise Conflict(Msg("this task has already been completed"))
     if task.assignee_id != user.id:
         if not role_allows(user, task):
-            raise Forbidden("your roles do not allow you to act on this task")
+            raise Forbidden(Msg("your roles do not allow you to act on this task"))
         if task.assignee_id is not None:
-            raise Conflict("this task is held by another user; ask them to release it")
+            raise Conflict(Msg("this task is held by another user; ask them to release it"))
     guard = FORM_GUARDS.get(task.form_key)
     if guard is not None:
         guard(task, instance, user)
@@ -85,11 +86,11 @@ def unclaim_task(task: Task, user: User) -> None:
     instance = runtime.lock_instance(task.instance_id)
     db.refresh(task)
     if task.status != "ready":
-        raise Conflict("this task has already been completed")
+        raise Conflict(Msg("this task has already been completed"))
     if task.assignee_id != user.id:
-        raise Conflict("only the user holding a task can release it")
+        raise Conflict(Msg("only the user holding a task can release it"))
     if not task.candidate_roles:
-        raise Conflict("this task has no candidate group to return to")
+        raise Conflict(Msg("this task has no candidate group to return to"))
     task.assignee_id = None
     task.open_to_candidates()
     record(user.id, "task", task.id, "unclaim", before={"assignee_id": user.id},

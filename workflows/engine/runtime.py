@@ -14,6 +14,7 @@ from models.base import utcnow
 
 from ..audit import record
 from ..errors import Conflict, NotFound, WorkflowError
+from ..messages import Msg
 from .assignment import resolve_due, resolve_value
 from .store import SERIALIZER_VERSION, dump_state, load_state, new_workflow, spec_cache
 
@@ -56,7 +57,7 @@ def lock_instance(instance_id: int) -> ProcessInstance:
         .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
     )
     if instance is None:
-        raise NotFound("process instance not found")
+        raise NotFound(Msg("process instance not found"))
     return instance
 
 
@@ -65,14 +66,14 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
                   comment: str | None = None) -> None:
     """Complete one ready human task of a locked instance and advance the workflow."""
     if instance.status != "running":
-        raise Conflict(f"the process instance is {instance.status}")
+        raise Conflict(Msg("this process instance is no longer running"))
     workflow = load_state(instance.state, instance.serializer_version, _specs(instance.definition))
     try:
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
     except TaskNotFoundException:
         spiff_task = None
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict("this task has already been completed")
+        raise Conflict(Msg("this task has already been completed"))
 
     def advance():
         spiff_task.data.update(data)
@@ -81,7 +82,7 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
 
     _run(workflow, advance)
     if len(workflow.tasks) > MAX_TASKS_PER_INSTANCE:
-        raise Conflict("this instance has looped too many times; start a new declaration")
+        raise Conflict(Msg("this instance has looped too many times; start a new declaration"))
     task.completed_by_id = actor_id
     task.decision, task.rating, task.comment = decision, rating, comment
     try:
@@ -90,7 +91,7 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
         _project(instance, workflow, completed_guid=task.task_guid)
         db.flush()
     except StaleDataError:
-        raise Conflict("the process instance was changed by someone else; reload") from None
+        raise Conflict(Msg("the process instance was changed by someone else; reload")) from None
     record(actor_id, "task", task.id, "complete",
            before={"status": "ready"},
            after={"status": "completed", "task_key": task.task_key, "decision": decision,
@@ -104,7 +105,8 @@ def _run(workflow, step) -> None:
         task = getattr(exc, "task", None)
         spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
         element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "") or ""
-        raise WorkflowError(f"the workflow failed at '{element}': {exc}", element) from None
+        raise WorkflowError(Msg("the workflow failed at '%(element)s': %(error)s",
+                                element=element, error=str(exc)), element) from None
 
 
 def _trail(workflow) -> dict:
