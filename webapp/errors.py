@@ -7,6 +7,8 @@ from werkzeug.exceptions import HTTPException
 
 from workflows.errors import InvalidInput, JixiaoError, WorkflowError
 
+from .i18n import translate, translate_errors
+
 
 def wants_json() -> bool:
     """API paths and JSON clients get JSON errors."""
@@ -26,9 +28,10 @@ def error_body(status: int, message: str, errors: dict | None = None,
 
 
 def _render(status: int, message: str, errors: dict | None = None, element: str | None = None):
-    if wants_json():
+    if wants_json():  # the API speaks English to integrators
         return jsonify(error_body(status, message, errors, element)), status
-    return render_template("error.html", status=status, message=message, errors=errors), status
+    return render_template("error.html", status=status, message=translate(message),
+                           errors=translate_errors(errors)), status
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Jinja filters: money in 万元, local times, labels."""
+"""Jinja filters: money in 万元, local times, labels, domain messages."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import Flask
 from flask_babel import format_datetime
 
 from models.base import utcnow
+
+from .i18n import translate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -35,4 +37,5 @@ def register(app: Flask) -> None:
     """Install the filters and tests."""
     app.add_template_filter(wan, "wan")
     app.add_template_filter(local_dt, "local_dt")
+    app.add_template_filter(translate, "translate")
     app.add_template_test(is_overdue, "overdue")

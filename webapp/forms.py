@@ -53,6 +53,12 @@ def _plain(value) -> str:
     return str(value)
 
 
+def _messages(value) -> list:
+    """A field's messages as a list; Msg objects are kept so the template can translate them."""
+    return [m if isinstance(m, str) else str(m) for m in (
+        value if isinstance(value, list) else [value])]
+
+
 def _is_blank(row: dict) -> bool:
     return not any((row.get(k) or "").strip() for k in INDICATOR_FIELDS)
 
@@ -96,7 +102,7 @@ class GoalSheetForm(Form):
         """Put `sheet.indicators.2.target_value`-style messages on the fields they concern."""
         entries = self.indicators.entries
         for key, messages in errors.items():
-            messages = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            messages = _messages(messages)
             parts = key.split(".")
             if key == "sheet.overall_goal":
                 self.overall_goal.errors = messages
@@ -153,7 +159,7 @@ class ReviewForm(Form):
     def attach_errors(self, errors: dict) -> None:
         """Put messages on decision/rating/comment; anything else is shown above the form."""
         for key, messages in errors.items():
-            messages = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            messages = _messages(messages)
             if key in ("decision", "rating", "comment"):
                 self[key].errors = messages
             else:
