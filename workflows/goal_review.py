@@ -60,6 +60,7 @@ def start_goal_declaration(project: Project, user: User) -> ProcessInstance:
         definition, actor_id=user.id, business_key=f"goal_sheet:{sheet.id}",
         subject=project.name, unit_id=project.unit_id,
         data={"project_id": project.id, "sheet_id": sheet.id, "unit_id": unit.id,
+              "filer": user.username,
               "liaison_user": unit.liaison.username if unit.liaison else None},
     )
     record(user.id, "goal_sheet", sheet.id, "create", after={"status": "draft"})

@@ -115,3 +115,14 @@ def test_trail_records_the_path_taken(bureau):
         view.completed_elements)
     assert "flow_gate1_return" in view.taken_flows
     assert "flow_gate1_approve" not in view.taken_flows
+
+
+def test_fill_task_goes_to_the_filer_who_opened_it_or_to_the_pool(bureau):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    assert ready_task(instance.id).assignee_id == bureau.filer1.id
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    bureau.filer1.active = False  # the filer left: the returned sheet goes to the unit's pool
+    complete_user_task(ready_task(instance.id), bureau.leader1,
+                       {"decision": "return", "comment": "补充"})
+    refill = ready_task(instance.id)
+    assert refill.assignee_id is None and refill.candidate_roles == ["unit_filer"]

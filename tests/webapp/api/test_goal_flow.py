@@ -34,8 +34,8 @@ def test_declaration_passes_three_gates(api, org, api_token):
     assert instance["business_key"].startswith("goal_sheet:")
     assert instance["subject"] == "义务教育薄弱环节改善" and instance["history"] == []
     fill = only_task(instance)
-    assert (fill["task_key"], fill["candidate_groups"], fill["assignee"]) == (
-        "fill_sheet", ["unit_filer"], None)
+    assert (fill["task_key"], fill["candidate_groups"], fill["assignee"]["username"]) == (
+        "fill_sheet", ["unit_filer"], "filer1")  # the filer who opened it keeps the sheet
     assert fill["unit"] == {"id": fill["unit"]["id"], "name": "区教育局"}
 
     instance = complete(api, "filer1", fill["id"], {"sheet": GOOD_SHEET})
@@ -70,7 +70,7 @@ def test_declaration_passes_three_gates(api, org, api_token):
         ("gate2_section_review", "cadre1", "approve", "good", "金额匹配"),
         ("gate3_performance_review", "perf", "approve", "excellent", "指标规范")]
     assert all(h["at"] and h["status"] == "completed" for h in got["history"])
-    assert got["history"][0]["task"] == "Declare performance goals"
+    assert got["history"][0]["task"] == "申报绩效目标"
     # Approved goals are locked: a new declaration of the project is refused.
     assert start(api, org).status_code == 409
 
@@ -83,7 +83,7 @@ def test_returned_sheet_loops_back_through_the_gates(api, org):
     instance = complete(api, "cadre1", only_task(instance)["id"],
                         {"decision": "return", "comment": "补充效益指标", "rating": "fair"})
     refill = only_task(instance)
-    assert (refill["task_key"], refill["assignee"]) == ("fill_sheet", None)
+    assert (refill["task_key"], refill["assignee"]["username"]) == ("fill_sheet", "filer1")
     assert api.get("/tasks", "filer1").get_json()["items"][0]["id"] == refill["id"]
 
     instance = complete(api, "filer1", refill["id"], {"sheet": GOOD_SHEET})

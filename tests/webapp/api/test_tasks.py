@@ -12,7 +12,7 @@ from models.base import utcnow
 from tests.conftest import GOOD_SHEET, ready_task
 from workflows import org as org_ops
 from workflows.goal_review import start_goal_declaration
-from workflows.tasks import claim_task
+from workflows.tasks import claim_task, unclaim_task
 
 from .conftest import APPROVE, user
 
@@ -28,8 +28,9 @@ def start_many(count: int) -> list[int]:
 
 
 def test_inbox_pages_filters_and_counts(api, org):
-    ids = start_many(3)
-    claim_task(db.get(Task, ids[0]), user("filer1"))
+    ids = start_many(3)  # each fill task goes to filer1, who opened it
+    for task_id in ids[1:]:
+        unclaim_task(db.get(Task, task_id), user("filer1"))
     db.get(Task, ids[2]).due_at = utcnow() - timedelta(days=1)
     db.commit()
     page = api.get("/tasks?per_page=2", "filer1").get_json()
