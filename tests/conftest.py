@@ -79,7 +79,8 @@ def connection(engine):
         yield conn
         db.remove()
         outer.rollback()
-    SessionFactory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+    SessionFactory.kw.pop("join_transaction_mode", None)
+    SessionFactory.configure(bind=engine)
     spec_cache.clear()
 
 
