@@ -50,14 +50,13 @@ class GoalSheet(Timestamps, Base):
     submitted_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
 
-    unit: Mapped[BudgetUnit] = relationship(lazy="joined")
-    project: Mapped[Project | None] = relationship(lazy="joined")
+    unit: Mapped[BudgetUnit] = relationship()
+    project: Mapped[Project | None] = relationship()
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="sheet", order_by="Indicator.seq", cascade="all, delete-orphan",
-        lazy="selectin",
     )
     reviews: Mapped[list[GoalReview]] = relationship(
-        order_by="GoalReview.id", lazy="selectin", viewonly=True
+        order_by="GoalReview.id", viewonly=True
     )
 
 

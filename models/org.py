@@ -68,8 +68,8 @@ class User(Timestamps, Base):
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
-    unit: Mapped[BudgetUnit | None] = relationship(foreign_keys=[unit_id], lazy="joined")
-    section: Mapped[Section | None] = relationship(lazy="joined")
+    unit: Mapped[BudgetUnit | None] = relationship(foreign_keys=[unit_id])
+    section: Mapped[Section | None] = relationship()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -123,5 +123,5 @@ class BudgetUnit(Timestamps, Base):
     liaison_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    expenditure_section: Mapped[Section] = relationship(lazy="joined")
-    liaison: Mapped[User] = relationship(foreign_keys=[liaison_user_id], lazy="joined")
+    expenditure_section: Mapped[Section] = relationship()
+    liaison: Mapped[User] = relationship(foreign_keys=[liaison_user_id])

@@ -26,7 +26,7 @@ class ProcessDefinition(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)  # read on a spec-cache miss
     source_name: Mapped[str] = mapped_column(String(200), default="")
     # Assignment attributes (candidate groups, assignee, due date, priority, form) per user
     # task, read from the XML at deploy time because SpiffWorkflow ignores them.
@@ -42,6 +42,7 @@ class ProcessInstance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    definition_hash: Mapped[str] = mapped_column(String(64), default="")
     process_key: Mapped[str] = mapped_column(String(64), index=True)
     business_key: Mapped[str] = mapped_column(String(64), index=True)
     subject: Mapped[str] = mapped_column(String(200), default="")
@@ -60,6 +61,6 @@ class ProcessInstance(Base):
     # that pages can draw it without deserializing the workflow.
     trail: Mapped[dict] = mapped_column(JsonDoc, default=dict)
 
-    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    definition: Mapped[ProcessDefinition] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}

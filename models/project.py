@@ -34,4 +34,4 @@ class Project(Timestamps, Base):
     # Set when a gate rates the sheet 差 (R10); cleared by a later rating of 良 or better.
     blocked_by_review: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    unit: Mapped[BudgetUnit] = relationship(lazy="joined")
+    unit: Mapped[BudgetUnit] = relationship()

@@ -75,6 +75,9 @@ def sheet_for_instance(instance: ProcessInstance) -> GoalSheet | None:
 
 def _sheet(instance: ProcessInstance) -> GoalSheet:
     sheet = sheet_for_instance(instance)
+    # The guard and the handler both read the sheet; the identity map holds unchanged objects
+    # weakly, so keep a reference for the rest of the transaction rather than load it twice.
+    db.info.setdefault("kept", []).append(sheet)
     if sheet is None:
         raise NotFound(Msg("goal sheet not found"))
     return sheet
@@ -169,9 +172,9 @@ def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dic
 
 def _apply_rating_to_project(sheet: GoalSheet, rating: str | None, user: User) -> None:
     """R10: 差 blocks the project from budget arrangement until re-rated 良 or better."""
-    project = sheet.project
-    if project is None or rating is None:
+    if rating is None or sheet.project_id is None:
         return
+    project = sheet.project
     if rating == "poor" and not project.blocked_by_review:
         project.blocked_by_review, project.status = True, "blocked"
         record(user.id, "project", project.id, "block", after={"status": "blocked"},

@@ -13,7 +13,6 @@ from .engine.parser import sequence_flows
 from .errors import NotFound
 from .messages import Msg
 from .permissions import can_see_instance
-from .tasks import instance_history, ready_tasks
 
 
 @dataclass(frozen=True)
@@ -68,13 +67,14 @@ def get_instance_or_404(instance_id: int, user: User) -> ProcessInstance:
 
 def instance_view(instance: ProcessInstance) -> InstanceView:
     """Ready tasks and the full history of an instance."""
-    done = instance_history(instance.id)
-    ids = {t.completed_by_id for t in done if t.completed_by_id}
-    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-    history = [HistoryEntry(t.id, t.name, t.task_key, names.get(t.completed_by_id),
-                            t.completed_by_id, t.decision, t.rating, t.comment, t.completed_at,
-                            t.status) for t in done]
-    return InstanceView(instance, ready_tasks(instance.id), history)
+    rows = db.execute(select(Task, User.name).outerjoin(User, Task.completed_by_id == User.id)
+                      .where(Task.instance_id == instance.id)).all()  # one query for both
+    ready = sorted((t for t, _ in rows if t.status == "ready"), key=lambda t: t.id)
+    done = sorted(((t, name) for t, name in rows if t.status in ("completed", "cancelled")),
+                  key=lambda pair: (pair[0].completed_at, pair[0].id))
+    history = [HistoryEntry(t.id, t.name, t.task_key, name, t.completed_by_id, t.decision,
+                            t.rating, t.comment, t.completed_at, t.status) for t, name in done]
+    return InstanceView(instance, ready, history)
 
 
 def instances_for_business_key(business_key: str) -> list[ProcessInstance]:

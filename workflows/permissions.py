@@ -55,6 +55,15 @@ def can_see_unit(user: User, unit_id: int | None) -> bool:
     return False
 
 
+def can_see_task(user: User, task: Task) -> bool:
+    """Tasks carry their unit and its section: the same scope as their instance, no query."""
+    scopes = {role.scope for role in role_table(user).values()}
+    return "tenant" in scopes or (task.unit_id is not None and (
+        ("unit" in scopes and task.unit_id == user.unit_id)
+        or ("section" in scopes and user.section_id is not None
+            and task.section_id == user.section_id)))
+
+
 def can_see_instance(user: User, instance: ProcessInstance) -> bool:
     """Instances are visible within the data scope of the unit they concern."""
     return can_see_unit(user, instance.unit_id)

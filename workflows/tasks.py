@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal, or_, select, union
+from sqlalchemy import Select, func, literal, select, union
 
 from models import ProcessInstance, Task, TaskCandidate, User, db
 from models.base import utcnow
@@ -16,7 +16,7 @@ from .engine import runtime
 from .errors import Conflict, Forbidden, NotFound
 from .forms import validate_form_data
 from .messages import Msg
-from .permissions import can_see_instance, claim_scope, role_allows, role_table
+from .permissions import can_see_task, claim_scope, role_allows, role_table
 
 
 @dataclass
@@ -51,14 +51,13 @@ def register_form(form_key: str, guard: FormGuard | None = None
 def get_task_or_404(task_id: int, user: User) -> Task:
     """Load a task the user may see (its instance in their scope); 404 otherwise."""
     task = db.get(Task, task_id)
-    if task is None or not can_see_instance(user, db.get(ProcessInstance, task.instance_id)):
+    if task is None or not can_see_task(user, task):
         raise NotFound(Msg("task not found"))
     return task
 
 
 def _lock_ready(task: Task, user: User) -> ProcessInstance:
-    instance = runtime.lock_instance(task.instance_id)
-    db.refresh(task)
+    instance = runtime.lock_instance(task.instance_id, task)
     if task.status != "ready":
         raise Conflict(Msg("this task has already been completed"))
     if task.assignee_id != user.id:
@@ -109,7 +108,6 @@ def complete_user_task(task: Task, user: User, payload: dict) -> ProcessInstance
         completion = handler(task, instance, user, payload)
     if task.assignee_id is None:
         task.assignee_id = user.id  # completing an unclaimed task claims it implicitly
-        task.candidates = []
     runtime.complete_task(instance, task, data=completion.data, actor_id=user.id,
                           decision=completion.decision, rating=completion.rating,
                           comment=completion.comment)
@@ -248,14 +246,6 @@ def inbox_counts(user: User) -> dict[str, int]:
     """Assigned, claimable and overdue counts for the header badge (capped like the inbox)."""
     now = utcnow()
     return _counts(user, _Filters(), _Filters(due_before=now))
-
-
-def instance_history(instance_id: int) -> list[Task]:
-    """Completed tasks of an instance in the order they were done."""
-    return list(db.scalars(
-        select(Task).where(Task.instance_id == instance_id,
-                           or_(Task.status == "completed", Task.status == "cancelled"))
-        .order_by(Task.completed_at, Task.id)))
 
 
 def ready_tasks(instance_id: int) -> list[Task]:

@@ -44,11 +44,11 @@ def test_instance_stays_on_its_version(bureau):
     complete_user_task(ready_task(instance.id), bureau.perf, {"data": {"decision": "approve"}})
     assert instance.definition_id == v1.id and instance.status == "completed"
     workflow = load_state(instance.state, instance.serializer_version,
-                          runtime._specs(instance.definition))
+                          runtime.pinned_for(instance).specs)
     assert workflow.data.get("result") == "approved"  # v1's script, not v2's
     newer = start(v2)
     complete_user_task(ready_task(newer.id), bureau.perf, {"data": {"decision": "approve"}})
-    workflow = load_state(newer.state, newer.serializer_version, runtime._specs(newer.definition))
+    workflow = load_state(newer.state, newer.serializer_version, runtime.pinned_for(newer).specs)
     assert workflow.data.get("result") == "approved v2"
 
 

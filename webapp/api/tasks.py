@@ -16,7 +16,7 @@ from workflows.tasks import (
 
 from .auth import current_api_user, protect
 from .core import ApiBlueprint
-from .presenters import instance_card, task_card, task_cards
+from .presenters import InstanceCard, task_card, task_cards
 from .schemas import (
     CompleteTaskSchema,
     CompletionSchema,
@@ -103,4 +103,6 @@ def complete(body: dict, task_id: int):
     user = current_api_user()
     task = get_task_or_404(task_id, user)
     instance = complete_user_task(task, user, body_for_form(task.form_key, body))
-    return {"task": task_card(task), "instance": instance_card(instance_view(instance))}
+    view = instance_view(instance)
+    done, *ready = task_cards([task, *view.tasks])  # one name lookup for both
+    return {"task": done, "instance": InstanceCard(view, ready)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from models import User, db
 
@@ -27,7 +28,7 @@ def user_from_token(token: str) -> User | None:
         return None
     if not isinstance(data, dict):
         return None
-    user = db.get(User, data.get("u"))
+    user = db.get(User, data.get("u"), options=[joinedload(User.role_links)])
     if user is None or not user.active or user.credential_version != data.get("v"):
         return None
     return user

@@ -6,37 +6,54 @@ from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import BudgetUnit, ProcessDefinition, ProcessInstance, Task, User, db
+from models import BudgetUnit, ProcessDefinition, ProcessInstance, Task, TaskCandidate, User, db
 from models.base import utcnow
 
 from ..audit import record
 from ..errors import Conflict, NotFound, WorkflowError
 from ..messages import Msg
 from .assignment import resolve_due, resolve_value
-from .store import SERIALIZER_VERSION, dump_state, load_state, new_workflow, spec_cache
+from .store import (
+    SERIALIZER_VERSION,
+    PinnedDefinition,
+    dump_state,
+    load_state,
+    new_workflow,
+    spec_cache,
+)
 
 # The engine's task tree walk breaks after ~333 loops (ENGINE-NOTES); stay far below it.
 MAX_TASKS_PER_INSTANCE = 1500
 
 
-def _specs(definition: ProcessDefinition) -> tuple:
-    return spec_cache.get(definition.id, definition.content_hash, definition.key,
-                          definition.bpmn_xml)
+def pinned(definition_id: int, content_hash: str) -> PinnedDefinition:
+    """Specs and task metadata of a definition version, parsed once per process."""
+    def load() -> tuple[str, str, dict]:
+        definition = db.get(ProcessDefinition, definition_id)
+        return definition.key, definition.bpmn_xml, definition.user_tasks
+    return spec_cache.get(definition_id, content_hash, load)
+
+
+def pinned_for(instance: ProcessInstance) -> PinnedDefinition:
+    """The pinned definition an instance runs on (no query once cached)."""
+    return pinned(instance.definition_id, instance.definition_hash)
 
 
 def start_instance(definition: ProcessDefinition, *, data: dict, actor_id: int | None,
                    business_key: str, subject: str, unit_id: int | None) -> ProcessInstance:
     """Create an instance on this definition version and run it to its first wait state."""
-    workflow = new_workflow(_specs(definition))
+    workflow = new_workflow(pinned(definition.id, definition.content_hash).specs)
     workflow.task_tree.data.update(data)
     for start in workflow.get_tasks(state=TaskState.READY):
         start.data.update(data)
     _run(workflow, lambda: workflow.do_engine_steps())
     instance = ProcessInstance(
         definition=definition, definition_id=definition.id, process_key=definition.key,
+        definition_hash=definition.content_hash,
         business_key=business_key, subject=subject, unit_id=unit_id, started_by_id=actor_id,
         state="", serializer_version=SERIALIZER_VERSION,
     )
@@ -50,12 +67,16 @@ def start_instance(definition: ProcessDefinition, *, data: dict, actor_id: int |
     return instance
 
 
-def lock_instance(instance_id: int) -> ProcessInstance:
-    """Load an instance FOR UPDATE (a real row lock on PostgreSQL) with fresh column values."""
-    instance = db.scalar(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
-    )
+def lock_instance(instance_id: int, task: Task | None = None) -> ProcessInstance:
+    """Load an instance FOR UPDATE (a real row lock on PostgreSQL) with fresh column values;
+    a task of it given here is re-read in the same statement, after the lock is taken."""
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    if task is not None:
+        query = select(ProcessInstance, Task).join(Task, Task.instance_id == ProcessInstance.id) \
+            .where(ProcessInstance.id == instance_id, Task.id == task.id)
+    row = db.execute(query.with_for_update(of=ProcessInstance)
+                     .execution_options(populate_existing=True)).first()
+    instance = row[0] if row else None
     if instance is None:
         raise NotFound(Msg("process instance not found"))
     return instance
@@ -67,7 +88,7 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
     """Complete one ready human task of a locked instance and advance the workflow."""
     if instance.status != "running":
         raise Conflict(Msg("this process instance is no longer running"))
-    workflow = load_state(instance.state, instance.serializer_version, _specs(instance.definition))
+    workflow = load_state(instance.state, instance.serializer_version, pinned_for(instance).specs)
     try:
         spiff_task = workflow.get_task_from_id(UUID(task.task_guid))
     except TaskNotFoundException:
@@ -86,10 +107,10 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
     task.completed_by_id = actor_id
     task.decision, task.rating, task.comment = decision, rating, comment
     try:
-        _save(instance, workflow)
-        db.flush()  # the version counter check happens here
-        _project(instance, workflow, completed_guid=task.task_guid)
-        db.flush()
+        with db.no_autoflush:  # one UPDATE per changed row, all in the final flush
+            _save(instance, workflow)
+            _project(instance, workflow, completed_guid=task.task_guid)
+        db.flush()  # the version counter of the instance is checked here
     except StaleDataError:
         raise Conflict(Msg("the process instance was changed by someone else; reload")) from None
     record(actor_id, "task", task.id, "complete",
@@ -152,14 +173,18 @@ def _project(instance: ProcessInstance, workflow, completed_guid: str | None = N
     existing = db.scalars(
         select(Task).where(Task.instance_id == instance.id, Task.status == "ready")
     ).all()
-    for row in existing:
-        if row.task_guid not in ready:
-            row.status = "completed" if row.task_guid == completed_guid else "cancelled"
-            row.completed_at = now
-            row.candidates = []
+    closed = [row for row in existing if row.task_guid not in ready]
+    for row in closed:
+        row.status = "completed" if row.task_guid == completed_guid else "cancelled"
+        row.completed_at = now
+    if closed:
+        db.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_([r.id for r in closed])))
+        for row in closed:
+            set_committed_value(row, "candidates", [])
     known = {row.task_guid for row in existing}
-    scope = _scope_of(instance.unit_id)
-    meta = instance.definition.user_tasks or {}
+    scope = (existing[0].unit_id, existing[0].section_id) if existing \
+        else _scope_of(instance.unit_id)
+    meta = pinned_for(instance).user_tasks
     for guid, spiff_task in ready.items():
         if guid not in known:
             db.add(_new_task_row(instance, spiff_task, meta.get(spiff_task.task_spec.bpmn_id, {}),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -47,29 +49,40 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 _serializer = _make_serializer()
 
 
+@dataclass(frozen=True)
+class PinnedDefinition:
+    """A deployed version as the engine runs it: parsed specs and the user-task metadata."""
+
+    specs: tuple
+    user_tasks: dict
+
+
 class SpecCache:
-    """Parsed specs keyed by definition id and content hash (definitions never change)."""
+    """Pinned definitions keyed by id and content hash; a deployed version never changes."""
 
     def __init__(self) -> None:
-        self._specs: dict[tuple[int, str], tuple] = {}
+        self._pinned: dict[tuple[int, str], PinnedDefinition] = {}
         self._lock = threading.Lock()
 
-    def get(self, definition_id: int, content_hash: str, key: str, xml: str) -> tuple:
-        """Return (spec, subprocess_specs), parsing the XML only the first time."""
+    def get(self, definition_id: int, content_hash: str,
+            load: Callable[[], tuple[str, str, dict]]) -> PinnedDefinition:
+        """The pinned definition; on a miss `load()` gives (key, xml, user_tasks) to parse."""
         cache_key = (definition_id, content_hash)
-        specs = self._specs.get(cache_key)
-        if specs is None:
+        pinned = self._pinned.get(cache_key)
+        if pinned is None:
             with self._lock:
-                specs = self._specs.get(cache_key)
-                if specs is None:
-                    specs = build_specs(xml.encode("utf-8"), key)
-                    self._specs[cache_key] = specs
-        return specs
+                pinned = self._pinned.get(cache_key)
+                if pinned is None:
+                    key, xml, user_tasks = load()
+                    pinned = PinnedDefinition(build_specs(xml.encode("utf-8"), key),
+                                              user_tasks or {})
+                    self._pinned[cache_key] = pinned
+        return pinned
 
     def clear(self) -> None:
         """Forget every parsed spec (tests use this)."""
         with self._lock:
-            self._specs.clear()
+            self._pinned.clear()
 
 
 spec_cache = SpecCache()

@@ -1,4 +1,4 @@
-"""instance trail: the path taken, kept for drawing without deserializing
+"""instance trail (the path taken, for drawing without deserializing) and definition hash
 
 Revision ID: 0002
 Revises: 0001
@@ -22,9 +22,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column(
             'trail', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'),
             nullable=False, server_default='{}'))
+        batch_op.add_column(sa.Column('definition_hash', sa.String(length=64), nullable=False,
+                                      server_default=''))
+    op.execute("UPDATE process_instance SET definition_hash = (SELECT content_hash FROM "
+               "process_definition WHERE process_definition.id = "
+               "process_instance.definition_id)")
 
 
 def downgrade() -> None:
     """Revert this revision."""
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
+        batch_op.drop_column('definition_hash')
         batch_op.drop_column('trail')
