@@ -19,7 +19,7 @@ class Task(Base):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("instance_id", "task_guid"),
-        Index("ix_task_ready_assignee", "assignee_id", "due_at",
+        Index("ix_task_ready_assignee", "assignee_id", "due_at", "id",
               postgresql_where=_READY, sqlite_where=_READY),
         Index("ix_task_ready_unit", "unit_id", "due_at",
               postgresql_where=_READY, sqlite_where=_READY),
@@ -78,9 +78,10 @@ class TaskCandidate(Base):
 
     __tablename__ = "task_candidate"
     __table_args__ = (
-        Index("ix_task_candidate_unit", "role_code", "unit_id", "due_at"),
-        Index("ix_task_candidate_section", "role_code", "section_id", "due_at"),
-        Index("ix_task_candidate_role_due", "role_code", "due_at"),
+        # task_id last: an inbox page and its counts are read from the index alone.
+        Index("ix_task_candidate_unit", "role_code", "unit_id", "due_at", "task_id"),
+        Index("ix_task_candidate_section", "role_code", "section_id", "due_at", "task_id"),
+        Index("ix_task_candidate_role_due", "role_code", "due_at", "task_id"),
     )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)

@@ -291,7 +291,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_instance_status', ['instance_id', 'status'], unique=False)
-        batch_op.create_index('ix_task_ready_assignee', ['assignee_id', 'due_at'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
+        batch_op.create_index('ix_task_ready_assignee', ['assignee_id', 'due_at', 'id'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
         batch_op.create_index('ix_task_ready_due', ['due_at', 'id'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
         batch_op.create_index('ix_task_ready_section', ['section_id', 'due_at'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
         batch_op.create_index('ix_task_ready_unit', ['unit_id', 'due_at'], unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
@@ -342,9 +342,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('task_id', 'role_code', name=op.f('pk_task_candidate'))
     )
     with op.batch_alter_table('task_candidate', schema=None) as batch_op:
-        batch_op.create_index('ix_task_candidate_unit', ['role_code', 'unit_id', 'due_at'], unique=False)
-        batch_op.create_index('ix_task_candidate_section', ['role_code', 'section_id', 'due_at'], unique=False)
-        batch_op.create_index('ix_task_candidate_role_due', ['role_code', 'due_at'], unique=False)
+        batch_op.create_index('ix_task_candidate_unit', ['role_code', 'unit_id', 'due_at', 'task_id'], unique=False)
+        batch_op.create_index('ix_task_candidate_section', ['role_code', 'section_id', 'due_at', 'task_id'], unique=False)
+        batch_op.create_index('ix_task_candidate_role_due', ['role_code', 'due_at', 'task_id'], unique=False)
 
     role = sa.table("role", sa.column("code"), sa.column("name_zh"), sa.column("name_en"),
                     sa.column("scope"), sa.column("acts_in_workflows"))
