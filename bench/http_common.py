@@ -22,25 +22,14 @@ import requests
 from werkzeug.security import generate_password_hash
 
 from workflows import org
+from workflows.demo import SAMPLE_SHEET
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = os.environ.get("JIXIAO_BENCH_GUNICORN", str(Path(sys.executable).parent / "gunicorn"))
 PASSWORD = "bench-password"
 FISCAL_YEAR = 2027
-# The same sheet as the test suite's GOOD_SHEET: passes R7.
-GOOD_SHEET = {
-    "overall_goal": "按期完成薄弱学校改造，改善办学条件。",
-    "indicators": [
-        {"level1": "output", "level2": "quantity", "name": "改造学校数量", "operator": "ge",
-         "target_value": "12", "unit_of_measure": "所"},
-        {"level1": "output", "level2": "quality", "name": "工程验收合格率", "operator": "ge",
-         "target_value": "100", "unit_of_measure": "%"},
-        {"level1": "benefit", "level2": "social", "name": "受益学生人数", "operator": "ge",
-         "target_value": "8000", "unit_of_measure": "人"},
-        {"level1": "satisfaction", "level2": "recipient_satisfaction", "name": "师生满意度",
-         "operator": "ge", "target_value": "90", "unit_of_measure": "%"},
-    ],
-}
+# A sheet that passes R7: the one the demo files.
+GOOD_SHEET = SAMPLE_SHEET
 
 
 def seed_bureau(projects: int) -> list[int]:

@@ -51,6 +51,10 @@ INDICATORS = [
 ]
 
 
+SAMPLE_SHEET = {"overall_goal": "按期保质完成年度建设任务，提升公共服务水平。",
+                "indicators": INDICATORS}
+
+
 def demo_exists() -> bool:
     """True once the demo has been loaded."""
     return db.scalar(select(User.id).where(User.username == "admin")) is not None
@@ -113,8 +117,7 @@ def _ready(instance_id: int) -> Task:
 def _drive_demo_sheets() -> None:
     """Start declarations and move some of them through the gates, as real users would."""
     projects = db.scalars(select(Project).order_by(Project.id)).all()
-    sheet = {"overall_goal": "按期保质完成年度建设任务，提升公共服务水平。",
-             "indicators": INDICATORS}
+    sheet = SAMPLE_SHEET
     # stage reached per project: 0 = waiting for the filer ... 4 = approved, -1 = returned
     stages = [0, 1, 2, 3, 4, -1, 0, 1, 2, 4, 0, 3]
     for project, stage in zip(projects, stages, strict=False):
