@@ -71,6 +71,18 @@ def _lock_ready(task: Task, user: User) -> ProcessInstance:
     return instance
 
 
+def guard_refusal(task: Task, instance: ProcessInstance, user: User) -> Forbidden | None:
+    """The domain rule (R9, R8, ...) that keeps this user from working the task, if any."""
+    guard = FORM_GUARDS.get(task.form_key)
+    if guard is None:
+        return None
+    try:
+        guard(task, instance, user)
+    except Forbidden as exc:
+        return exc
+    return None
+
+
 def claim_task(task: Task, user: User) -> None:
     """Take a claimable task into the user's own inbox."""
     _lock_ready(task, user)

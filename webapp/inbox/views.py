@@ -27,6 +27,7 @@ from workflows.tasks import (
     claim_task,
     complete_user_task,
     get_task_or_404,
+    guard_refusal,
     inbox_counts,
     list_inbox,
     unclaim_task,
@@ -160,18 +161,17 @@ def _render_task(task: Task, form=None, status: int = 200):
     names = names_for_tasks([task]).get(task.id)
     people = user_names({instance.started_by_id, task.completed_by_id})
     blocked = _why_not(task, current_user)
-    self_review = (sheet is not None and task.form_key == "jixiao:goal_review"
-                   and current_user.id in (sheet.filer_id, sheet.last_editor_id))
+    refusal = guard_refusal(task, instance, current_user) if blocked is None else None
     if blocked is None and sheet is not None and sheet.locked:
         blocked = "locked"
-    if blocked is None and self_review:
-        blocked = "self_review"
+    if blocked is None and refusal is not None:
+        blocked = "refused"  # the same rule claim and complete enforce (R9, R8)
     if form is None and blocked is None:
         form = task_form(task, sheet)
     returns = [h for h in view.history if h.decision == "return"]
     return render_template(
         "inbox/task.html", task=task, view=view, instance=instance, sheet=sheet,
-        names=names, people=people, blocked=blocked, form=form,
+        names=names, people=people, blocked=blocked, refusal=refusal, form=form,
         last_return=returns[-1] if returns and sheet is not None and sheet.status == "returned"
         else None, rating_required=rating_required(task)), status
 
