@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
@@ -59,6 +59,22 @@ def _messages(value) -> list:
         value if isinstance(value, list) else [value])]
 
 
+def _wan(yuan) -> str:
+    """Yuan as 万元 text for the form."""
+    return "" if yuan is None else format(Decimal(yuan) / 10000, "f").rstrip("0").rstrip(".")
+
+
+def _yuan(wan: str | None):
+    """万元 text back to yuan; text that is not a number goes through for the server to refuse."""
+    text = (wan or "").strip()
+    if not text:
+        return None
+    try:
+        return str(Decimal(text) * 10000)
+    except InvalidOperation:
+        return text
+
+
 def _is_blank(row: dict) -> bool:
     return not any((row.get(k) or "").strip() for k in INDICATOR_FIELDS)
 
@@ -67,6 +83,7 @@ class GoalSheetForm(Form):
     """The filer's goal sheet: overall goal plus indicator rows (R7 is checked by workflows)."""
 
     overall_goal = TextAreaField()
+    amount_wan = StringField()  # shown and typed in 万元; the payload carries yuan
     indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=MAX_INDICATORS)
 
     def __init__(self, *args, **kwargs):
@@ -80,7 +97,8 @@ class GoalSheetForm(Form):
         if sheet is None:
             return cls()
         rows = [{k: _plain(getattr(ind, k)) for k in INDICATOR_FIELDS} for ind in sheet.indicators]
-        return cls(data={"overall_goal": sheet.overall_goal or "", "indicators": rows})
+        return cls(data={"overall_goal": sheet.overall_goal or "", "indicators": rows,
+                         "amount_wan": _wan(sheet.amount)})
 
     @classmethod
     def from_post(cls, formdata: MultiDict) -> GoalSheetForm:
@@ -89,14 +107,16 @@ class GoalSheetForm(Form):
         rows = [{k: entry.data.get(k) or "" for k in INDICATOR_FIELDS}
                 for entry in posted.indicators.entries]
         rows = [r for r in rows if not _is_blank(r)]
-        return cls(data={"overall_goal": posted.overall_goal.data or "", "indicators": rows})
+        return cls(data={"overall_goal": posted.overall_goal.data or "", "indicators": rows,
+                         "amount_wan": (posted.amount_wan.data or "").strip()})
 
     def to_payload(self) -> dict:
         """The fill-task payload of workflows.goal_review."""
         rows = [{k: entry.data.get(k) or "" for k in INDICATOR_FIELDS}
                 for entry in self.indicators.entries]
         return {"sheet": {"overall_goal": self.overall_goal.data or "",
-                          "indicators": [r for r in rows if not _is_blank(r)]}}
+                          "indicators": [r for r in rows if not _is_blank(r)],
+                          "amount": _yuan(self.amount_wan.data)}}
 
     def attach_errors(self, errors: dict) -> None:
         """Put `sheet.indicators.2.target_value`-style messages on the fields they concern."""
@@ -106,6 +126,8 @@ class GoalSheetForm(Form):
             parts = key.split(".")
             if key == "sheet.overall_goal":
                 self.overall_goal.errors = messages
+            elif key == "sheet.amount":
+                self.amount_wan.errors = messages
             elif len(parts) == 4 and parts[:2] == ["sheet", "indicators"] and parts[2].isdigit() \
                     and int(parts[2]) < len(entries):
                 row = int(parts[2])

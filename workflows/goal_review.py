@@ -92,6 +92,8 @@ def fill_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict)
     cleaned = validate_sheet(payload.get("sheet"))
     before = {"status": sheet.status, "indicators": len(sheet.indicators)}
     sheet.overall_goal = cleaned["overall_goal"]
+    if cleaned["amount"] is not None:
+        sheet.amount = cleaned["amount"]
     sheet.indicators = [Indicator(seq=i + 1, **row) for i, row in enumerate(cleaned["indicators"])]
     sheet.filer_id = sheet.filer_id or user.id
     sheet.last_editor_id = user.id

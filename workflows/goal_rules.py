@@ -10,6 +10,7 @@ from .errors import InvalidInput
 from .messages import Msg
 
 MIN_INDICATORS = 3
+MAX_AMOUNT = Decimal("1e12")  # yuan
 MONEY_UNITS = {"元", "万元", "亿元", "yuan"}
 # R7: level-1 categories every sheet needs, each with its own message (no codes shown to users).
 REQUIRED_LEVEL1 = (("output", Msg("at least one output indicator is required")),
@@ -119,9 +120,26 @@ def validate_sheet(sheet) -> dict:
         rows = []
     cleaned = [_check_row(r, f"sheet.indicators.{i}", errors) for i, r in enumerate(rows)]
     _check_sheet_level(cleaned, errors)
+    amount = _amount(sheet.get("amount"), errors)
     if errors:
         raise InvalidInput(Msg("the goal sheet has errors"), errors)
-    return {"overall_goal": goal, "indicators": cleaned}
+    return {"overall_goal": goal, "indicators": cleaned, "amount": amount}
+
+
+def _amount(value, errors: dict) -> Decimal | None:
+    """The sheet's amount in yuan (optional: the project's amount stands when it is left out)."""
+    try:
+        amount = _decimal(value)
+    except ValueError:
+        amount, bad = None, True
+    else:
+        bad = amount is not None and (amount < 0 or amount > MAX_AMOUNT
+                                      or amount != amount.quantize(Decimal("0.01")))
+    if bad:
+        errors["sheet.amount"] = [Msg("the amount must be a number of yuan, not negative, "
+                                      "with at most two decimals")]
+        return None
+    return None if amount is None else amount.quantize(Decimal("0.01"))
 
 
 def _check_sheet_level(rows: list[dict], errors: dict) -> None:

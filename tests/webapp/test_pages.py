@@ -396,3 +396,16 @@ def test_inbox_badge_counts_actionable_tasks(bureau, as_user, get):
 
 def test_capped_counts_read_as_lower_bounds():
     assert (count_label(3), count_label(COUNT_CAP)) == ("3", f"{COUNT_CAP}+")
+
+
+def test_sheet_amount_is_typed_in_wan_and_stored_in_yuan(bureau, as_user, client, get):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    fill_id = ready_task(instance.id).id
+    as_user("filer1")
+    assert 'name="amount_wan" inputmode="decimal" value="320"' in get(f"/tasks/{fill_id}")
+    resp = client.post(f"/tasks/{fill_id}", data=sheet_fields(amount_wan="十万"))
+    assert resp.status_code == 422 and 'value="十万"' in resp.text
+    assert resp.text.count('aria-invalid="true"') == 1  # only the amount is marked
+    resp = client.post(f"/tasks/{fill_id}", data=sheet_fields(amount_wan="280.5"))
+    assert resp.status_code == 302
+    assert str(sheet_for_instance(instance).amount) == "2805000.00"

@@ -126,3 +126,21 @@ def test_fill_task_goes_to_the_filer_who_opened_it_or_to_the_pool(bureau):
                        {"decision": "return", "comment": "补充"})
     refill = ready_task(instance.id)
     assert refill.assignee_id is None and refill.candidate_roles == ["unit_filer"]
+
+
+@pytest.mark.parametrize(("amount", "expected"), [
+    (None, "3200000.00"), ("2800000", "2800000.00"), ("2800000.5", "2800000.50")])
+def test_filer_may_state_the_sheet_amount(bureau, amount, expected):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    sheet = {**GOOD_SHEET, **({"amount": amount} if amount is not None else {})}
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": sheet})
+    assert str(sheet_for_instance(instance).amount) == expected
+
+
+@pytest.mark.parametrize("amount", ["-1", "abc", "1.005", "1e13"])
+def test_bad_amounts_are_refused(bureau, amount):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    with pytest.raises(InvalidInput) as err:
+        complete_user_task(ready_task(instance.id), bureau.filer1,
+                           {"sheet": {**GOOD_SHEET, "amount": amount}})
+    assert "sheet.amount" in err.value.errors

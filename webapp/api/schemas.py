@@ -122,7 +122,8 @@ class TaskPageSchema(Schema):
 class CompleteTaskSchema(Schema):
     """The outer shape of a completion; the task's form decides which keys it accepts."""
 
-    sheet = fields.Dict(metadata={"description": "fill task: {overall_goal, indicators: [...]}"})
+    sheet = fields.Dict(metadata={
+        "description": "fill task: {overall_goal, amount? (yuan), indicators: [...]}"})
     decision = fields.String(metadata={"description": "review task: approve or return"})
     comment = fields.String(allow_none=True, metadata={
         "description": "review task: at most 2000 characters; required to return"})
