@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from decimal import Decimal
 
 from simpleeval import EvalWithCompoundTypes, InvalidExpression
@@ -29,6 +30,24 @@ _ALLOWED_NODES = (
 )
 
 
+# What a modeler writes in a timer: an ISO 8601 duration, date-time or repeating interval, bare,
+# or Camunda's ${name}. SpiffWorkflow would evaluate those as Python and fail at run time.
+_ISO_LITERAL = re.compile(
+    r"^(R\d*/)?(P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+    r"|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)"
+    r"(/(P[\dYMWDTHS.]+|\d{4}-\d{2}-\d{2}\S*))?$")
+_CAMUNDA_VAR = re.compile(r"^\$\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}$")
+
+
+def _normalise(expression: str) -> str:
+    """Quote bare ISO 8601 literals and turn ${name} into name."""
+    text = expression.strip()
+    if _ISO_LITERAL.match(text) and text not in ("P", "PT"):
+        return repr(text)
+    match = _CAMUNDA_VAR.match(text)
+    return match.group(1) if match else text
+
+
 class UnsafeExpression(ValueError):
     """An expression or script uses something the restricted evaluator refuses."""
 
@@ -36,7 +55,7 @@ class UnsafeExpression(ValueError):
 def check_expression(source: str) -> None:
     """Statically refuse anything outside plain expressions over task data."""
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(_normalise(source), mode="eval")
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error: {exc.msg}") from None
     _check_tree(tree)
@@ -85,7 +104,7 @@ def safe_eval(expression: str, names: dict):
     """Evaluate one expression over the given names, refusing anything unsafe."""
     check_expression(expression)
     try:
-        return _evaluator(names).eval(expression.strip())
+        return _evaluator(names).eval(_normalise(expression))
     except InvalidExpression as exc:
         raise UnsafeExpression(str(exc)) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
@@ -16,6 +17,7 @@ from models.base import utcnow
 from ..audit import record
 from ..errors import Conflict, NotFound, WorkflowError
 from ..messages import Msg
+from . import clock
 from .assignment import resolve_due, resolve_value
 from .store import (
     SERIALIZER_VERSION,
@@ -119,6 +121,28 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
                   "rating": rating, "comment": comment})
 
 
+def fire_timers(instance: ProcessInstance) -> None:
+    """Let a locked instance's due timers fire and run on to its next wait state."""
+    if instance.status != "running":
+        return
+    workflow = load_state(instance.state, instance.serializer_version, pinned_for(instance).specs)
+
+    def advance():
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+
+    _run(workflow, advance)
+    due_before = instance.next_timer_at
+    with db.no_autoflush:
+        _save(instance, workflow)
+        _project(instance, workflow)
+    record(None, "process_instance", instance.id, "timer.fire",
+           before={"next_timer_at": due_before.isoformat() if due_before else None},
+           after={"next_timer_at": instance.next_timer_at.isoformat()
+                  if instance.next_timer_at else None})
+    db.flush()
+
+
 def _run(workflow, step) -> None:
     try:
         step()
@@ -152,8 +176,30 @@ def _trail(workflow) -> dict:
             "edges": [list(e) for e in sorted(edges)]}
 
 
+def _timer_due(value) -> datetime | None:
+    """When a waiting timer falls due, from SpiffWorkflow's pending-event value."""
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        due = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=UTC)
+
+
+def _next_timer(workflow) -> datetime | None:
+    """The earliest due time of the instance's waiting timers (what the worker looks at)."""
+    dues = [_timer_due(event.value) for event in workflow.waiting_events()
+            if "Timer" in event.event_type]
+    dues = [d for d in dues if d is not None]
+    return min(dues) if dues else None
+
+
 def _save(instance: ProcessInstance, workflow) -> None:
     instance.trail = _trail(workflow)
+    instance.next_timer_at = _next_timer(workflow) if not workflow.is_completed() else None
     instance.state = dump_state(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = utcnow()
@@ -169,7 +215,7 @@ def _human_ready(workflow) -> dict:
 def _project(instance: ProcessInstance, workflow, completed_guid: str | None = None) -> None:
     """Bring the task table in line with the workflow's ready human tasks."""
     ready = _human_ready(workflow)
-    now = utcnow()
+    now = clock.now()
     existing = db.scalars(
         select(Task).where(Task.instance_id == instance.id, Task.status == "ready")
     ).all()

@@ -1,0 +1,79 @@
+"""The background worker's job: fire due BPMN timers, each exactly once, across many workers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from models import ProcessInstance, db, transaction
+
+from .engine import clock, runtime
+from .errors import JixiaoError
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=5)  # an instance whose timer fails is not retried in a hot loop
+
+
+def fire_next_due(now: datetime | None = None) -> int | None:
+    """In the current transaction, lock one instance with a due timer and fire it; its id.
+
+    SKIP LOCKED lets several workers share the queue on PostgreSQL: each takes a different row,
+    and a row whose worker died is unlocked by PostgreSQL and taken by another.
+    """
+    now = now or clock.now()
+    instance = db.scalar(
+        select(ProcessInstance)
+        .where(ProcessInstance.status == "running", ProcessInstance.next_timer_at < now)
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id).limit(1)
+        .with_for_update(skip_locked=True))
+    if instance is None:
+        return None
+    try:
+        runtime.fire_timers(instance)
+    except JixiaoError as exc:
+        exc.instance_id = instance.id  # so that the worker can postpone it and go on
+        raise
+    if instance.next_timer_at is not None and instance.next_timer_at < now:
+        instance.next_timer_at = now + RETRY_AFTER  # the engine did not consider it due yet
+    return instance.id
+
+
+def _postpone(instance_id: int, now: datetime) -> None:
+    with transaction():
+        instance = db.get(ProcessInstance, instance_id)
+        if instance is not None:
+            instance.next_timer_at = now + RETRY_AFTER
+
+
+def run_once(now: datetime | None = None, limit: int = 10_000) -> int:
+    """Fire every timer due now, one instance per transaction; how many instances fired."""
+    fired = 0
+    while fired < limit:
+        try:
+            with transaction():
+                ident = fire_next_due(now)
+        except JixiaoError as exc:
+            failed = getattr(exc, "instance_id", None)
+            log.error("timer failed: %s", exc.message)
+            if failed is None:
+                raise
+            _postpone(failed, now or clock.now())
+            continue
+        if ident is None:
+            break
+        fired += 1
+    return fired
+
+
+def run_worker(stop: Callable[[], bool], interval: float = 5.0) -> None:
+    """Fire due timers until `stop()` is true, sleeping `interval` seconds when idle."""
+    while not stop():
+        fired = run_once()
+        if fired:
+            log.info("fired timers of %d instance(s)", fired)
+        else:
+            time.sleep(interval)
