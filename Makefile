@@ -32,7 +32,8 @@ run: setup
 	$(BIN)/jixiao db upgrade
 	$(BIN)/jixiao deploy
 	$(BIN)/jixiao demo
-	@echo "jixiao is serving on http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	@echo "jixiao is serving on http://$(HOST):$(PORT) with a timer worker beside it (Ctrl-C stops both)"
+	$(BIN)/jixiao worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	JIXIAO_DEMO=1 $(BIN)/jixiao run --host $(HOST) --port $(PORT)
 
 # Chromium for the browser tests comes from Debian, with CJK fonts (else the Chinese pages

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import signal
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from flask.cli import FlaskGroup
 from models import transaction
 from models.migrate import upgrade
 from workflows import demo as demo_ops
-from workflows import org
+from workflows import org, timers
 from workflows.deploy import BPMN_DIR, deploy_directory
 from workflows.errors import JixiaoError
 
@@ -155,9 +157,26 @@ def _load_demo() -> bool:
     return True
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="fire what is due now, then exit")
+@click.option("--interval", default=5.0, show_default=True, help="seconds to sleep when idle")
+def worker(once: bool, interval: float):
+    """Fire due BPMN timers; run as many workers as you like against one PostgreSQL."""
+    if once:
+        click.echo(f"fired timers of {timers.run_once()} instance(s)")
+        return
+    stopping = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.append(True))
+    click.echo(f"worker started (pid {os.getpid()}); Ctrl-C stops it")
+    timers.run_worker(lambda: bool(stopping), interval=interval)
+    click.echo("worker stopped")
+
+
 def register_cli(app) -> None:
     """Attach the command groups to the app's CLI."""
-    for command in (db_group, deploy, section_group, user_group, unit_group, project_group, demo):
+    for command in (db_group, deploy, section_group, user_group, unit_group, project_group, demo,
+                    worker):
         app.cli.add_command(command)
 
 

@@ -59,3 +59,21 @@ def test_demo_loads_once(runner, connection):
     assert "filer01" in result.output and "jixiao-demo" in result.output
     again = runner.invoke(args=["demo"]).output
     assert "demo data already loaded" in again and "filer01" in again
+
+
+def test_worker_once_fires_due_timers(runner, bureau):
+    from datetime import timedelta
+
+    from workflows.deploy import deploy_definition
+    from workflows.engine import clock, runtime
+    definition = deploy_definition((DATA / "timer_escalation.bpmn").read_bytes())[0]
+    runtime.start_instance(definition, data={}, actor_id=None, business_key="t:1",
+                           subject="deadline", unit_id=None)
+    assert runner.invoke(args=["worker", "--once"]).output.strip() == \
+        "fired timers of 0 instance(s)"
+    clock.travel(timedelta(days=8))
+    try:
+        result = runner.invoke(args=["worker", "--once"])
+    finally:
+        clock.reset()
+    assert result.exit_code == 0 and result.output.strip() == "fired timers of 1 instance(s)"
