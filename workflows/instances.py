@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import ProcessInstance, Task, User, db
 
 from .engine.parser import sequence_flows
+from .engine.runtime import pinned_for
 from .errors import NotFound
 from .messages import Msg
 from .permissions import can_see_instance
@@ -38,6 +39,11 @@ class InstanceView:
     instance: ProcessInstance
     tasks: list[Task]
     history: list[HistoryEntry]
+
+    @property
+    def version(self) -> int:
+        """The definition version the instance is pinned to (from the cache, no query)."""
+        return pinned_for(self.instance).version
 
     @property
     def active_elements(self) -> list[str]:

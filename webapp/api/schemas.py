@@ -164,7 +164,7 @@ class InstanceSchema(Schema):
 
     id = fields.Integer()
     process_key = fields.String()
-    version = fields.Integer(attribute="definition.version",
+    version = fields.Integer(attribute="view.version",
                              metadata={"description": "definition version it is pinned to"})
     status = fields.String(metadata={"description": "running, completed, suspended, terminated"})
     business_key = fields.String()

@@ -34,9 +34,9 @@ MAX_TASKS_PER_INSTANCE = 1500
 
 def pinned(definition_id: int, content_hash: str) -> PinnedDefinition:
     """Specs and task metadata of a definition version, parsed once per process."""
-    def load() -> tuple[str, str, dict]:
+    def load() -> tuple[str, int, str, dict]:
         definition = db.get(ProcessDefinition, definition_id)
-        return definition.key, definition.bpmn_xml, definition.user_tasks
+        return definition.key, definition.version, definition.bpmn_xml, definition.user_tasks
     return spec_cache.get(definition_id, content_hash, load)
 
 

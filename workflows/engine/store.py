@@ -55,6 +55,7 @@ class PinnedDefinition:
 
     specs: tuple
     user_tasks: dict
+    version: int
 
 
 class SpecCache:
@@ -65,17 +66,17 @@ class SpecCache:
         self._lock = threading.Lock()
 
     def get(self, definition_id: int, content_hash: str,
-            load: Callable[[], tuple[str, str, dict]]) -> PinnedDefinition:
-        """The pinned definition; on a miss `load()` gives (key, xml, user_tasks) to parse."""
+            load: Callable[[], tuple[str, int, str, dict]]) -> PinnedDefinition:
+        """The pinned definition; on a miss `load()` gives (key, version, xml, user_tasks)."""
         cache_key = (definition_id, content_hash)
         pinned = self._pinned.get(cache_key)
         if pinned is None:
             with self._lock:
                 pinned = self._pinned.get(cache_key)
                 if pinned is None:
-                    key, xml, user_tasks = load()
+                    key, version, xml, user_tasks = load()
                     pinned = PinnedDefinition(build_specs(xml.encode("utf-8"), key),
-                                              user_tasks or {})
+                                              user_tasks or {}, version)
                     self._pinned[cache_key] = pinned
         return pinned
 
