@@ -34,9 +34,11 @@ class UtcDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("naive datetime refused; use aware UTC datetimes")
-        return value
+        return value.astimezone(UTC)  # SQLite keeps no offset: store every value as UTC
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:

@@ -135,7 +135,7 @@ def _review_input(gate: str, payload: dict) -> tuple[str, str | None, str]:
 def guard_review(task: Task, instance: ProcessInstance, user: User) -> None:
     """R9 and R8, checked before a reviewer may claim or complete a gate."""
     sheet = _sheet(instance)
-    if user.id in (sheet.filer_id, sheet.last_editor_id):
+    if user.id in (sheet.filer_id, sheet.last_editor_id, instance.started_by_id):
         raise Forbidden(Msg("separation of duties: whoever filed or last edited a sheet "
                             "cannot review it (R9)"))
     if GATES.get(task.task_key) == "section" \
@@ -165,14 +165,16 @@ def review_sheet(task: Task, instance: ProcessInstance, user: User, payload: dic
         sheet.status = APPROVED_STATUS[gate]
         if gate == "performance":
             sheet.locked, sheet.approved_at = True, utcnow()
-    _apply_rating_to_project(sheet, rating, user)
+    if gate in RATING_REQUIRED:
+        _apply_rating_to_project(sheet, decision, rating, user)
     record(user.id, "goal_sheet", sheet.id, f"review.{decision}", before=before,
            after={"status": sheet.status, "gate": gate, "rating": rating}, reason=comment or None)
     return Completion(data={"decision": decision}, decision=decision, rating=rating,
                       comment=comment)
 
 
-def _apply_rating_to_project(sheet: GoalSheet, rating: str | None, user: User) -> None:
+def _apply_rating_to_project(sheet: GoalSheet, decision: str, rating: str | None,
+                             user: User) -> None:
     """R10: 差 blocks the project from budget arrangement until re-rated 良 or better."""
     if rating is None or sheet.project_id is None:
         return
@@ -181,7 +183,7 @@ def _apply_rating_to_project(sheet: GoalSheet, rating: str | None, user: User) -
         project.blocked_by_review, project.status = True, "blocked"
         record(user.id, "project", project.id, "block", after={"status": "blocked"},
                reason="goal sheet rated poor (R10)")
-    elif rating_passes(rating) and project.blocked_by_review:
+    elif decision == "approve" and rating_passes(rating) and project.blocked_by_review:
         project.blocked_by_review, project.status = False, "proposed"
         record(user.id, "project", project.id, "unblock", after={"status": "proposed"},
                reason=f"goal sheet re-rated {rating} (R10)")

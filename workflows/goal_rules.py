@@ -11,6 +11,8 @@ from .messages import Msg
 
 MIN_INDICATORS = 3
 MAX_AMOUNT = Decimal("1e12")  # yuan
+MAX_FIGURE = Decimal("1e13")  # indicator targets are stored as numeric(18, 4)
+PLACES = {"target_value": 4, "target_max": 4, "weight": 2}
 MONEY_UNITS = {"元", "万元", "亿元", "yuan"}
 # R7: level-1 categories every sheet needs, each with its own message (no codes shown to users).
 REQUIRED_LEVEL1 = (("output", Msg("at least one output indicator is required")),
@@ -36,7 +38,7 @@ def rating_passes(rating: str) -> bool:
     return rating in ("excellent", "good")
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value, places: int | None = None) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -45,6 +47,11 @@ def _decimal(value) -> Decimal | None:
         raise ValueError(Msg("must be a number")) from None
     if not number.is_finite():
         raise ValueError(Msg("must be a number"))
+    if places is not None:  # what the column keeps: refuse rather than round silently
+        if abs(number) >= MAX_FIGURE:
+            raise ValueError(Msg("the number is too large"))
+        if number.as_tuple().exponent < -places:
+            raise ValueError(Msg("use at most %(places)s decimals", places=places))
     return number
 
 
@@ -65,7 +72,7 @@ def _check_row(row: dict, path: str, errors: dict) -> dict:
     _check_labels(out, err)
     for key in ("target_value", "target_max", "weight"):
         try:
-            out[key] = _decimal(row.get(key))
+            out[key] = _decimal(row.get(key), PLACES[key])
         except ValueError as exc:
             err(key, exc.args[0])
             out[key] = None

@@ -69,8 +69,15 @@ def can_see_instance(user: User, instance: ProcessInstance) -> bool:
     return can_see_unit(user, instance.unit_id)
 
 
+def acts_in_workflows(user: User) -> bool:
+    """Administrators never act in a workflow (R9), whatever other roles they hold."""
+    return not user.has_role("admin")
+
+
 def role_allows(user: User, task: Task) -> bool:
     """Whether one of the user's roles may work this task (whoever holds it now)."""
+    if not acts_in_workflows(user):
+        return False
     roles = role_table(user)
     for code in task.candidate_roles:
         role = roles.get(code)
@@ -87,5 +94,5 @@ def can_act_on(user: User, task: Task) -> bool:
     if task.status != "ready":
         return False
     if task.assignee_id == user.id:
-        return True
+        return acts_in_workflows(user)
     return task.assignee_id is None and role_allows(user, task)

@@ -69,7 +69,7 @@ def list_projects(user: User, *, q: str | None = None, page: int = 1,
     if q and q.strip():
         base = base.where(Project.name.contains(q.strip(), autoescape=True))
     total = db.scalar(base.with_only_columns(func.count(Project.id))) or 0
-    page = max(page, 1)
+    page = min(max(page, 1), 10_000)  # beyond that the offset overflows the database
     projects = list(db.scalars(base.order_by(Project.fiscal_year.desc(), Project.code)
                                .limit(per_page).offset((page - 1) * per_page)))
     sheets = _latest_sheets([p.id for p in projects])

@@ -16,7 +16,7 @@ from .engine import runtime
 from .errors import Conflict, Forbidden, NotFound
 from .forms import validate_form_data
 from .messages import Msg
-from .permissions import can_see_task, claim_scope, role_allows, role_table
+from .permissions import acts_in_workflows, can_see_task, claim_scope, role_allows, role_table
 
 
 @dataclass
@@ -60,7 +60,7 @@ def _lock_ready(task: Task, user: User) -> ProcessInstance:
     instance = runtime.lock_instance(task.instance_id, task)
     if task.status != "ready":
         raise Conflict(Msg("this task has already been completed"))
-    if task.assignee_id != user.id:
+    if task.assignee_id != user.id or not acts_in_workflows(user):
         if not role_allows(user, task):
             raise Forbidden(Msg("your roles do not allow you to act on this task"))
         if task.assignee_id is not None:
@@ -126,6 +126,7 @@ def complete_user_task(task: Task, user: User, payload: dict) -> ProcessInstance
     return instance
 
 
+MAX_PAGE = 10_000
 COUNT_CAP = 1000  # inbox counts stop here ("1000+"): a count must not cost more than a page
 
 
@@ -184,6 +185,8 @@ def _assigned_branch(user: User, filters: _Filters) -> Select:
 def _claimable_branches(user: User, filters: _Filters) -> list[Select]:
     roles = role_table(user)
     branches = []
+    if not acts_in_workflows(user):
+        return branches
     for code in sorted(user.roles):
         conditions = claim_scope(roles[code], user) if code in roles else None
         if conditions is None:
@@ -237,7 +240,7 @@ def list_inbox(user: User, *, scope: str = "mine", process_key: str | None = Non
     so the cost follows the size of the page, not the size of the task table.
     """
     now = now or utcnow()
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     filters = _Filters(process_key, unit_id, q)
     overdue = _Filters(process_key, unit_id, q, due_before=now)
     counts = _counts(user, filters, overdue)

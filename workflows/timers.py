@@ -12,7 +12,6 @@ from sqlalchemy import select
 from models import ProcessInstance, db, transaction
 
 from .engine import clock, runtime
-from .errors import JixiaoError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)  # an instance whose timer fails is not retried in a hot loop
@@ -34,7 +33,7 @@ def fire_next_due(now: datetime | None = None) -> int | None:
         return None
     try:
         runtime.fire_timers(instance)
-    except JixiaoError as exc:
+    except Exception as exc:
         exc.instance_id = instance.id  # so that the worker can postpone it and go on
         raise
     if instance.next_timer_at is not None and instance.next_timer_at < now:
@@ -56,11 +55,11 @@ def run_once(now: datetime | None = None, limit: int = 10_000) -> int:
         try:
             with transaction():
                 ident = fire_next_due(now)
-        except JixiaoError as exc:
+        except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the worker
             failed = getattr(exc, "instance_id", None)
-            log.error("timer failed: %s", exc.message)
             if failed is None:
                 raise
+            log.exception("timers of instance %s failed; retrying in %s", failed, RETRY_AFTER)
             _postpone(failed, now or clock.now())
             continue
         if ident is None:

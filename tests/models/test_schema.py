@@ -41,3 +41,13 @@ def test_database_refuses_to_change_audit_rows(connection, statement):
     with pytest.raises(DatabaseError, match="append-only"), db.begin_nested():
         db.execute(text(statement))
     assert db.scalar(select(AuditLog.action).limit(1)) == "create"
+
+
+def test_times_with_an_offset_are_stored_as_utc(connection):
+    from datetime import UTC, datetime, timedelta, timezone
+    shanghai = timezone(timedelta(hours=8))
+    row = record(None, "thing", 1, "create")
+    row.at = datetime(2027, 1, 1, 9, 0, tzinfo=shanghai)
+    db.flush()
+    db.expire(row)
+    assert row.at == datetime(2027, 1, 1, 1, 0, tzinfo=UTC)

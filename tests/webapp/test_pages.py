@@ -409,3 +409,12 @@ def test_sheet_amount_is_typed_in_wan_and_stored_in_yuan(bureau, as_user, client
     resp = client.post(f"/tasks/{fill_id}", data=sheet_fields(amount_wan="280.5"))
     assert resp.status_code == 302
     assert str(sheet_for_instance(instance).amount) == "2805000.00"
+
+
+def test_absurd_page_numbers_and_the_served_diagram_are_harmless(bureau, as_user, client, get):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    as_user("filer1")
+    assert client.get("/inbox?page=999999999999999999").status_code == 200
+    assert client.get("/projects?page=999999999999999999").status_code == 200
+    xml = client.get(f"/instances/{instance.id}/diagram.xml")
+    assert "sandbox" in xml.headers["Content-Security-Policy"]

@@ -63,3 +63,24 @@ def test_script_assignments_update_the_context():
 def test_syntax_errors_are_reported_not_raised_raw():
     with pytest.raises(UnsafeExpression, match="syntax"):
         check_expression("decision ==")
+
+
+@pytest.mark.parametrize("expression", [
+    'int(Decimal("1e20000000")) > 0',
+    'round(Decimal("1e20000000")) > 0',
+    "sum([[1] * 1000] * 2000, [])",
+    "(10 ** 4000000) * (10 ** 4000000)",
+    "2 ** 1000",
+    'f"{0:>500000000}"',
+    "1 << 100000",
+    "-" * 100_000 + "1",
+])
+def test_expressions_that_would_stall_the_server_are_refused(expression):
+    with pytest.raises(UnsafeExpression):
+        safe_eval(expression, {})
+
+
+def test_ordinary_arithmetic_still_works():
+    assert safe_eval("amount * 1.2 + 3 ** 2 - len(items)", {"amount": 100, "items": [1]}) == 128
+    assert safe_eval('sum([1, 2, 3]) + int("4") + round(2.5)', {}) == 12
+    assert safe_eval('"ab" * 3 + "c"', {}) == "abababc"

@@ -144,3 +144,55 @@ def test_bad_amounts_are_refused(bureau, amount):
         complete_user_task(ready_task(instance.id), bureau.filer1,
                            {"sheet": {**GOOD_SHEET, "amount": amount}})
     assert "sheet.amount" in err.value.errors
+
+
+def test_only_an_approval_at_gate_2_or_3_lifts_a_poor_block(bureau):
+    project = bureau.projects["p1"]
+    instance = start_goal_declaration(project, bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    complete_user_task(ready_task(instance.id), bureau.cadre1,
+                       {"decision": "return", "rating": "poor", "comment": "与职责无关"})
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review", "excellent")  # the unit's own view
+    assert project.status == "blocked"
+    complete_user_task(ready_task(instance.id), bureau.cadre1,
+                       {"decision": "return", "rating": "good", "comment": "再补充"})
+    assert project.status == "blocked"  # a return never lifts it
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    approve(instance, bureau.cadre1, "gate2_section_review", "good")
+    assert project.status != "blocked"
+
+
+def test_whoever_opened_the_declaration_cannot_review_it(bureau):
+    from workflows.tasks import unclaim_task
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.both1)
+    unclaim_task(ready_task(instance.id), bureau.both1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    with pytest.raises(Forbidden, match="R9"):
+        approve(instance, bureau.both1, "gate1_unit_review")
+
+
+def test_an_administrator_never_acts_even_with_a_workflow_role(bureau, make_user):
+    boss = make_user("boss", "admin", "perf_staff", section="S-PERF")
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    complete_user_task(ready_task(instance.id), bureau.filer1, {"sheet": GOOD_SHEET})
+    approve(instance, bureau.leader1, "gate1_unit_review")
+    approve(instance, bureau.cadre1, "gate2_section_review", "good")
+    from workflows.tasks import list_inbox
+    assert list_inbox(boss).total == 0
+    with pytest.raises(Forbidden):
+        approve(instance, boss, "gate3_performance_review", "excellent")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("target_value", "1e30"), ("target_value", "0.00001"), ("weight", "33.333")])
+def test_indicator_figures_the_database_cannot_keep_are_refused(bureau, field, value):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    rows = [dict(r) for r in GOOD_SHEET["indicators"]]
+    rows[0][field] = value
+    with pytest.raises(InvalidInput) as err:
+        complete_user_task(ready_task(instance.id), bureau.filer1,
+                           {"sheet": {**GOOD_SHEET, "indicators": rows}})
+    assert f"sheet.indicators.0.{field}" in err.value.errors

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditLog, Task, db
+from models import AuditLog, ProcessInstance, Task, db
 from tests.conftest import DATA
 from workflows.deploy import deploy_definition
 from workflows.engine import clock, runtime
@@ -72,3 +72,28 @@ def test_completing_before_the_deadline_cancels_the_timer(instance, bureau):
     assert instance.status == "completed" and instance.next_timer_at is None
     clock.travel(timedelta(days=8))
     assert fire_next_due() is None
+
+
+def test_timers_on_a_date_fire_too(bureau):
+    definition = deploy_definition((DATA / "timer_date.bpmn").read_bytes())[0]
+    instance = runtime.start_instance(definition, data={}, actor_id=None, business_key="t:2",
+                                      subject="date", unit_id=None)
+    assert instance.next_timer_at.isoformat().startswith("2030-01-01T00:00:00")
+    clock.travel(instance.next_timer_at - clock.now() + timedelta(minutes=1))
+    assert fire_next_due() == instance.id
+    assert ready_keys(instance.id) == ["rectify", "remind"]
+
+
+def test_a_broken_instance_does_not_stop_the_worker(instance, bureau):
+    from workflows.timers import run_once
+    definition = deploy_definition((DATA / "timer_escalation.bpmn").read_bytes())[0]
+    healthy = runtime.start_instance(definition, data={}, actor_id=None, business_key="t:3",
+                                     subject="ok", unit_id=None)
+    instance.serializer_version = "from-an-older-release"  # cannot be loaded any more
+    broken_id, healthy_id = instance.id, healthy.id
+    db.commit()  # the worker's failed transaction must not take the set-up with it
+    clock.travel(timedelta(days=8))
+    assert run_once() == 1
+    assert ready_keys(healthy_id) == ["rectify", "remind"]
+    postponed = db.get(ProcessInstance, broken_id).next_timer_at
+    assert postponed > clock.now()  # postponed, not retried in a hot loop

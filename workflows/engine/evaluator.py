@@ -3,17 +3,83 @@
 from __future__ import annotations
 
 import ast
+import operator
 import re
 from decimal import Decimal
 
-from simpleeval import EvalWithCompoundTypes, InvalidExpression
+from simpleeval import (
+    DEFAULT_OPERATORS,
+    EvalWithCompoundTypes,
+    InvalidExpression,
+    safe_add,
+    safe_mult,
+)
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+MAX_BITS = 128  # numbers beyond ~38 digits have no business in a workflow condition
+MAX_ITEMS = 10_000
+
+
+def _number(value):
+    """Refuse numbers so large that arithmetic on them could stall the server."""
+    if isinstance(value, bool):
+        return value
+    too_big = (isinstance(value, int) and value.bit_length() > MAX_BITS) or (
+        isinstance(value, Decimal) and value.is_finite() and value.adjusted() > 38) or (
+        isinstance(value, float) and abs(value) > 1e38)
+    if too_big:
+        raise UnsafeExpression("number too large")
+    return value
+
+
+def _arith(op, sequence_op=None):
+    def guarded(a, b):
+        if isinstance(a, str | list | tuple) or isinstance(b, str | list | tuple):
+            return (sequence_op or op)(a, b)  # simpleeval's length limits apply
+        return _number(op(_number(a), _number(b)))
+    return guarded
+
+
+def _power(a, b):
+    if abs(_number(b)) > 64 and abs(_number(a)) > 1:
+        raise UnsafeExpression("power too large")
+    return _number(_number(a) ** b)
+
+
+def _refused(*_args):
+    raise UnsafeExpression("bit shifts are not allowed")
+
+
+def _sum(values, start=0):
+    items = list(values)
+    if len(items) > MAX_ITEMS or not all(isinstance(v, int | float | Decimal) for v in items):
+        raise UnsafeExpression("sum() takes at most 10,000 numbers")
+    total = _number(start)
+    for value in items:
+        total = _number(total + _number(value))
+    return total
+
+
+def _sorted(values, **kwargs):
+    items = list(values)
+    if len(items) > MAX_ITEMS:
+        raise UnsafeExpression("sorted() takes at most 10,000 items")
+    return sorted(items, **kwargs)
+
+
 SAFE_FUNCTIONS = {
-    "len": len, "min": min, "max": max, "abs": abs, "round": round, "sum": sum,
-    "int": int, "float": float, "str": str, "bool": bool, "any": any, "all": all,
-    "sorted": sorted, "Decimal": Decimal,
+    "len": len, "min": min, "max": max, "abs": lambda x: abs(_number(x)),
+    "round": lambda x, n=0: round(_number(x), n), "sum": _sum,
+    "int": lambda x=0: _number(int(_number(x))), "float": lambda x=0.0: float(_number(x)),
+    "str": str, "bool": bool, "any": any, "all": all, "sorted": _sorted,
+    "Decimal": lambda x="0": _number(Decimal(x)),
+}
+SAFE_OPERATORS = {
+    **DEFAULT_OPERATORS,
+    ast.Add: _arith(operator.add, safe_add), ast.Sub: _arith(operator.sub),
+    ast.Mult: _arith(operator.mul, safe_mult), ast.Pow: _power,
+    ast.LShift: _refused, ast.RShift: _refused,
 }
 _SAFE_ATTRS = {
     dict: {"get", "keys", "values", "items"},
@@ -56,9 +122,11 @@ def check_expression(source: str) -> None:
     """Statically refuse anything outside plain expressions over task data."""
     try:
         tree = ast.parse(_normalise(source), mode="eval")
+        _check_tree(tree)
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error: {exc.msg}") from None
-    _check_tree(tree)
+    except (RecursionError, MemoryError):
+        raise UnsafeExpression("expression nested too deeply") from None
 
 
 def check_script(source: str) -> None:
@@ -67,6 +135,8 @@ def check_script(source: str) -> None:
         tree = ast.parse(source.strip() or "pass", mode="exec")
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise UnsafeExpression("script nested too deeply") from None
     for stmt in tree.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)):
@@ -78,6 +148,8 @@ def check_script(source: str) -> None:
 
 def _check_tree(tree: ast.AST) -> None:
     for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            raise UnsafeExpression("format specifications are not allowed")
         if not isinstance(node, _ALLOWED_NODES):
             raise UnsafeExpression(f"'{type(node).__name__}' is not allowed")
         if isinstance(node, ast.Name):
@@ -96,8 +168,8 @@ def _check_name(name: str) -> None:
 
 def _evaluator(names: dict) -> EvalWithCompoundTypes:
     return EvalWithCompoundTypes(
-        functions=SAFE_FUNCTIONS, names={**_NAMES, **names}, allowed_attrs=_SAFE_ATTRS
-    )
+        operators=SAFE_OPERATORS, functions=SAFE_FUNCTIONS, names={**_NAMES, **names},
+        allowed_attrs=_SAFE_ATTRS)
 
 
 def safe_eval(expression: str, names: dict):

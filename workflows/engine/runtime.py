@@ -176,6 +176,10 @@ def _trail(workflow) -> dict:
             "edges": [list(e) for e in sorted(edges)]}
 
 
+TIMER_EVENTS = {"DurationTimerEventDefinition", "TimeDateEventDefinition",
+                "CycleTimerEventDefinition"}
+
+
 def _timer_due(value) -> datetime | None:
     """When a waiting timer falls due, from SpiffWorkflow's pending-event value."""
     if isinstance(value, dict):
@@ -192,7 +196,7 @@ def _timer_due(value) -> datetime | None:
 def _next_timer(workflow) -> datetime | None:
     """The earliest due time of the instance's waiting timers (what the worker looks at)."""
     dues = [_timer_due(event.value) for event in workflow.waiting_events()
-            if "Timer" in event.event_type]
+            if event.event_type in TIMER_EVENTS]
     dues = [d for d in dues if d is not None]
     return min(dues) if dues else None
 
