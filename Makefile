@@ -50,8 +50,9 @@ test: setup browser-deps lint test-sqlite test-postgresql
 lint: $(PY_OK)
 	$(BIN)/ruff check models workflows webapp tests bench
 
+# The SQLite pass must not see the PostgreSQL URL (the fixtures pick PostgreSQL when it is set).
 test-sqlite: setup
-	$(BIN)/pytest -m "not postgresql_only"
+	env -u JIXIAO_TEST_DATABASE_URL $(BIN)/pytest -m "not postgresql_only"
 
 # Runs when JIXIAO_TEST_DATABASE_URL names a PostgreSQL server (.ci/run sets it).
 test-postgresql: setup

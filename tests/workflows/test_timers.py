@@ -89,7 +89,7 @@ def test_a_broken_instance_does_not_stop_the_worker(instance, bureau):
     definition = deploy_definition((DATA / "timer_escalation.bpmn").read_bytes())[0]
     healthy = runtime.start_instance(definition, data={}, actor_id=None, business_key="t:3",
                                      subject="ok", unit_id=None)
-    instance.serializer_version = "from-an-older-release"  # cannot be loaded any more
+    instance.serializer_version = "spiff-0.9"  # an old format this build cannot read
     broken_id, healthy_id = instance.id, healthy.id
     db.commit()  # the worker's failed transaction must not take the set-up with it
     clock.travel(timedelta(days=8))
