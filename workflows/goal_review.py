@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import GoalReview, GoalSheet, Indicator, ProcessInstance, Project, Task, User, db
 from models.base import utcnow
@@ -187,11 +187,3 @@ def _apply_rating_to_project(sheet: GoalSheet, decision: str, rating: str | None
         project.blocked_by_review, project.status = False, "proposed"
         record(user.id, "project", project.id, "unblock", after={"status": "proposed"},
                reason=f"goal sheet re-rated {rating} (R10)")
-
-
-def review_counts(sheet_id: int) -> dict[str, int]:
-    """How many times each gate returned the sheet."""
-    rows = db.execute(select(GoalReview.gate, func.count()).where(
-        GoalReview.sheet_id == sheet_id, GoalReview.decision == "return")
-        .group_by(GoalReview.gate)).all()
-    return dict(rows)

@@ -81,9 +81,3 @@ def instance_view(instance: ProcessInstance) -> InstanceView:
     history = [HistoryEntry(t.id, t.name, t.task_key, name, t.completed_by_id, t.decision,
                             t.rating, t.comment, t.completed_at, t.status) for t, name in done]
     return InstanceView(instance, ready, history)
-
-
-def instances_for_business_key(business_key: str) -> list[ProcessInstance]:
-    """Instances working on one business object, newest first."""
-    return list(db.scalars(select(ProcessInstance).where(
-        ProcessInstance.business_key == business_key).order_by(ProcessInstance.id.desc())))

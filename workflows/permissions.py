@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement
 
 from models import BudgetUnit, ProcessInstance, Role, Task, TaskCandidate, User, db
 
@@ -24,19 +24,6 @@ def claim_scope(role: Role, user: User) -> list[ColumnElement[bool]] | None:
         return [TaskCandidate.role_code == role.code,
                 TaskCandidate.section_id == user.section_id]
     return None
-
-
-def actionable_tasks_clause(user: User) -> ColumnElement[bool]:
-    """Ready tasks assigned to the user or claimable by one of their roles (for small checks;
-    inbox pages use the per-role index ranges in tasks.list_inbox)."""
-    roles = role_table(user)
-    claimable = []
-    for code in user.roles:
-        conditions = claim_scope(roles[code], user) if code in roles else None
-        if conditions is not None:
-            claimable.append(select(TaskCandidate.task_id).where(
-                TaskCandidate.task_id == Task.id, *conditions).exists())
-    return and_(Task.status == "ready", or_(Task.assignee_id == user.id, *claimable))
 
 
 def can_see_unit(user: User, unit_id: int | None) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import AuditLog, ProcessInstance, Task, User, db, transaction
 from models.session import bind, make_engine
-from tests.conftest import DATA, PASSWORD_HASH, PG_URL, scratch_postgresql
+from tests.conftest import DATA, PASSWORD_HASH
 from workflows import org
 from workflows.deploy import deploy_definition
 from workflows.engine import runtime
@@ -19,19 +19,6 @@ from workflows.tasks import complete_user_task
 pytestmark = pytest.mark.postgresql_only
 WORKERS = 4
 INSTANCES = 60
-
-
-@pytest.fixture
-def committed_db():
-    """A separate PostgreSQL database whose data is really committed."""
-    if not PG_URL:
-        pytest.skip("needs JIXIAO_TEST_DATABASE_URL (make test-postgresql runs it)")
-    with scratch_postgresql("jixiao_conc") as url:
-        engine = make_engine(url)
-        bind(engine)
-        yield url
-        db.remove()
-        engine.dispose()
 
 
 def _complete_all(url: str, username: str, task_ids: list[int], seed: int) -> list[int]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import AuditLog, ProcessInstance, Task, db, transaction
 from models.session import bind, make_engine
-from tests.conftest import DATA, PG_URL, scratch_postgresql
+from tests.conftest import DATA
 from workflows.deploy import deploy_definition
 from workflows.engine import clock, runtime
 from workflows.timers import run_once
@@ -27,18 +27,6 @@ def _work(url: str) -> int:
     fired = run_once()
     engine.dispose()
     return fired
-
-
-@pytest.fixture
-def committed_db():
-    if not PG_URL:
-        pytest.skip("needs JIXIAO_TEST_DATABASE_URL (make test-postgresql runs it)")
-    with scratch_postgresql("jixiao_timers") as url:
-        engine = make_engine(url)
-        bind(engine)
-        yield url
-        db.remove()
-        engine.dispose()
 
 
 def test_each_due_timer_fires_exactly_once(committed_db):
