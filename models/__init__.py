@@ -3,6 +3,14 @@
 from .audit import AppendOnlyError, AuditLog
 from .base import Base, utcnow
 from .goal_sheet import GoalReview, GoalSheet, Indicator
+from .ledger import (
+    Document,
+    InterviewRecord,
+    Notification,
+    Problem,
+    RectificationItem,
+    Reminder,
+)
 from .org import BudgetUnit, FinanceBureau, Role, Section, User, UserRole
 from .process import ProcessDefinition, ProcessInstance
 from .project import Project
@@ -10,7 +18,8 @@ from .session import db, transaction
 from .task import Task, TaskCandidate
 
 __all__ = [
-    "AppendOnlyError", "AuditLog", "Base", "BudgetUnit", "FinanceBureau", "GoalReview",
-    "GoalSheet", "Indicator", "ProcessDefinition", "ProcessInstance", "Project", "Role",
-    "Section", "Task", "TaskCandidate", "User", "UserRole", "db", "transaction", "utcnow",
+    "AppendOnlyError", "AuditLog", "Base", "BudgetUnit", "Document", "FinanceBureau", "GoalReview",
+    "GoalSheet", "Indicator", "InterviewRecord", "Notification", "Problem", "ProcessDefinition",
+    "ProcessInstance", "Project", "RectificationItem", "Reminder", "Role", "Section", "Task",
+    "TaskCandidate", "User", "UserRole", "db", "transaction", "utcnow",
 ]

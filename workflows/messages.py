@@ -18,3 +18,8 @@ class Msg(str):
         text = super().__new__(cls, template % params if params else template)
         text.template, text.params = template, params
         return text
+
+    @classmethod
+    def stored(cls, template: str, params: dict | None = None) -> Msg:
+        """A message read back from the database; it was written from a literal template."""
+        return cls(template, **(params or {}))

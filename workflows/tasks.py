@@ -27,6 +27,7 @@ class Completion:
     decision: str | None = None
     rating: str | None = None
     comment: str | None = None
+    rearm: dict | None = None  # written into the instance's waiting timers (a moved deadline)
 
 
 # form_key -> handler(task, instance, user, payload) -> Completion; domain modules register here.
@@ -122,7 +123,7 @@ def complete_user_task(task: Task, user: User, payload: dict) -> ProcessInstance
         task.assignee_id = user.id  # completing an unclaimed task claims it implicitly
     runtime.complete_task(instance, task, data=completion.data, actor_id=user.id,
                           decision=completion.decision, rating=completion.rating,
-                          comment=completion.comment)
+                          comment=completion.comment, rearm=completion.rearm)
     return instance
 
 

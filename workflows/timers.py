@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models import ProcessInstance, db, transaction
 
+from . import rectification  # noqa: F401 - registers the ledger's escalation handler
 from .engine import clock, runtime
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -32,6 +34,21 @@ from .store import (
 MAX_TASKS_PER_INSTANCE = 1500
 
 
+@dataclass(frozen=True)
+class ThrownEvent:
+    """An event a diagram threw that nothing in it catches (e.g. an escalation code)."""
+
+    kind: str
+    code: str
+    name: str
+
+
+# process_key -> handler(instance, events): domain modules react to what their diagram throws,
+# in the same transaction as the save.
+EventHandler = Callable[[ProcessInstance, list[ThrownEvent]], None]
+EVENT_HANDLERS: dict[str, EventHandler] = {}
+
+
 def pinned(definition_id: int, content_hash: str) -> PinnedDefinition:
     """Specs and task metadata of a definition version, parsed once per process."""
     def load() -> tuple[str, int, str, dict]:
@@ -60,12 +77,14 @@ def start_instance(definition: ProcessDefinition, *, data: dict, actor_id: int |
         state="", serializer_version=SERIALIZER_VERSION,
     )
     db.add(instance)
+    events = _drain(workflow)
     _save(instance, workflow)
     db.flush()
     _project(instance, workflow)
     record(actor_id, "process_instance", instance.id, "start",
            after={"process_key": definition.key, "version": definition.version,
                   "business_key": business_key})
+    _dispatch(instance, events)
     return instance
 
 
@@ -86,8 +105,12 @@ def lock_instance(instance_id: int, task: Task | None = None) -> ProcessInstance
 
 def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id: int,
                   decision: str | None = None, rating: str | None = None,
-                  comment: str | None = None) -> None:
-    """Complete one ready human task of a locked instance and advance the workflow."""
+                  comment: str | None = None, rearm: dict | None = None) -> None:
+    """Complete one ready human task of a locked instance and advance the workflow.
+
+    `rearm` is data written into every waiting timer, whose due time is then computed afresh
+    (an extension moves the deadline ladder of a parallel branch).
+    """
     if instance.status != "running":
         raise Conflict(Msg("this process instance is no longer running"))
     workflow = load_state(instance.state, instance.serializer_version, pinned_for(instance).specs)
@@ -102,12 +125,15 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
         spiff_task.data.update(data)
         spiff_task.run()
         workflow.do_engine_steps()
+        if rearm:
+            _rearm_timers(workflow, rearm)
 
     _run(workflow, advance)
     if len(workflow.tasks) > MAX_TASKS_PER_INSTANCE:
         raise Conflict(Msg("this instance has looped too many times; start a new declaration"))
     task.completed_by_id = actor_id
     task.decision, task.rating, task.comment = decision, rating, comment
+    events = _drain(workflow)
     try:
         with db.no_autoflush:  # one UPDATE per changed row, all in the final flush
             _save(instance, workflow)
@@ -119,6 +145,7 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
            before={"status": "ready"},
            after={"status": "completed", "task_key": task.task_key, "decision": decision,
                   "rating": rating, "comment": comment})
+    _dispatch(instance, events)
 
 
 def fire_timers(instance: ProcessInstance) -> None:
@@ -133,6 +160,7 @@ def fire_timers(instance: ProcessInstance) -> None:
 
     _run(workflow, advance)
     due_before = instance.next_timer_at
+    events = _drain(workflow)
     with db.no_autoflush:
         _save(instance, workflow)
         _project(instance, workflow)
@@ -140,6 +168,7 @@ def fire_timers(instance: ProcessInstance) -> None:
            before={"next_timer_at": due_before.isoformat() if due_before else None},
            after={"next_timer_at": instance.next_timer_at.isoformat()
                   if instance.next_timer_at else None})
+    _dispatch(instance, events)
     db.flush()
 
 
@@ -152,6 +181,39 @@ def _run(workflow, step) -> None:
         element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "") or ""
         raise WorkflowError(Msg("the workflow failed at '%(element)s': %(error)s",
                                 element=element, error=str(exc)), element) from None
+
+
+def _drain(workflow) -> list[ThrownEvent]:
+    """Events thrown and not caught, taken out of the state before it is saved (handled once)."""
+    return [ThrownEvent(kind=type(e.event_definition).__name__.removesuffix("EventDefinition")
+                        .lower(), code=getattr(e.event_definition, "code", None) or "",
+                        name=e.event_definition.name or "")
+            for e in workflow.get_events()]
+
+
+def _dispatch(instance: ProcessInstance, events: list[ThrownEvent]) -> None:
+    """Hand the drained events to the domain handler of the instance's process."""
+    handler = EVENT_HANDLERS.get(instance.process_key)
+    if events and handler is not None:
+        handler(instance, events)
+
+
+def _rearm_timers(workflow, data: dict) -> None:
+    """Write `data` into every waiting timer and let it compute its due time again.
+
+    A waiting task re-inherits its parent's data on every refresh (parent values win), so the
+    parent carries the new values too.
+    """
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if type(definition).__name__ in TIMER_EVENTS:
+            for holder in (task.parent, task):
+                if holder is not None:
+                    holder.data.update(data)
+            task.internal_data.pop("event_value", None)
+            task.internal_data.pop("event_fired", None)
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
 
 
 def _trail(workflow) -> dict:
