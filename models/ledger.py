@@ -83,6 +83,8 @@ class RectificationItem(Timestamps, Base):
     verify_comment: Mapped[str] = mapped_column(Text, default="")
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     signed_off_at: Mapped[datetime | None]
+    # Whether the sign-off fell on or before the deadline (in the bureau's time zone).
+    closed_on_time: Mapped[bool | None]
     extension_history: Mapped[list] = mapped_column(JsonDoc, default=list)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
 

@@ -85,11 +85,12 @@ def connection(engine):
 
 
 @pytest.fixture
-def app(engine, connection):
-    """The app, bound to the test transaction."""
+def app(engine, connection, tmp_path):
+    """The app, bound to the test transaction, with its own file store."""
     yield create_app({"TESTING": True, "SECRET_KEY": "test-secret", "ENGINE": engine,
                       "DATABASE_URL": str(engine.url), "WTF_CSRF_ENABLED": False,
-                      "BIND_SESSION": False})
+                      "BIND_SESSION": False, "FILE_STORE": str(tmp_path / "files"),
+                      "MAX_EVIDENCE_BYTES": 1024 * 1024})
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 
 from models.session import bind, db, finish, make_engine
+from workflows import evidence
 from workflows.audit import client_ip
 
 from . import extensions as ext
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("BIND_SESSION", True):  # tests bind the session to their own transaction
         bind(engine)
     app.extensions["jixiao_engine"] = engine
+    evidence.configure(app.config["FILE_STORE"], app.config["MAX_EVIDENCE_BYTES"])
 
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)

@@ -46,7 +46,10 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     API_TOKEN_MAX_AGE = int(os.environ.get("JIXIAO_TOKEN_MAX_AGE", 8 * 3600))
-    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # Evidence files live outside the database, named by their sha256.
+    FILE_STORE = os.environ.get("JIXIAO_FILE_STORE") or str(INSTANCE_DIR / "files")
+    MAX_EVIDENCE_BYTES = int(os.environ.get("JIXIAO_MAX_EVIDENCE_MB", 20)) * 1024 * 1024
+    MAX_CONTENT_LENGTH = MAX_EVIDENCE_BYTES + 1024 * 1024  # one file plus the form around it
     API_TITLE = "jixiao API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -391,6 +391,7 @@ def sign_off(task: Task, instance: ProcessInstance, user: User, payload: dict) -
             raise Conflict(Msg("an item is signed off only after a passed verification and "
                                "with at least one evidence file (R27)"))
         item.status, item.signed_off_by_id, item.signed_off_at = "signed_off", user.id, utcnow()
+        item.closed_on_time = today() <= item.deadline
     else:
         item.status, item.verify_result = "in_progress", None
     record(user.id, "rectification_item", item.id, decision.replace("_", "."), before=before,

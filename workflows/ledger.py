@@ -1,0 +1,349 @@
+"""Reading the rectification ledger: filtered pages, the closure summary, one item's file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+
+from models import (
+    AuditLog,
+    BudgetUnit,
+    Document,
+    InterviewRecord,
+    Problem,
+    RectificationItem,
+    Reminder,
+    Task,
+    User,
+    db,
+)
+from models.ledger import ITEM_STATUSES, PROBLEM_SOURCES
+
+from .errors import InvalidInput
+from .evidence import OWNER
+from .messages import Msg
+from .permissions import role_table
+from .rectification import get_item_or_404, today
+
+OPEN = "open"  # a status filter meaning "anything not signed off"
+STATUS_FILTERS = (OPEN, *ITEM_STATUSES)
+SORTS = ("deadline", "overdue", "unit", "status", "returns", "escalation", "id")
+AGEING_BANDS = ((1, 15), (16, 30), (31, 60), (61, None))
+MAX_PER_PAGE = 200
+MAX_PAGE = 10_000
+
+
+@dataclass
+class LedgerFilters:
+    """What the ledger page and the API filter, sort and page by."""
+
+    unit_id: int | None = None
+    source: str | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    year: int | None = None
+    q: str | None = None
+    sort: str = "deadline"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+
+    @classmethod
+    def parse(cls, args) -> LedgerFilters:
+        """Filters from query-string arguments; a bad value is a 422 naming the argument."""
+        errors: dict[str, list] = {}
+
+        def integer(name, low=1, high=None):
+            raw = args.get(name)
+            if raw in (None, ""):
+                return None
+            try:
+                value = int(raw)
+            except (TypeError, ValueError):
+                errors[name] = [Msg("must be a whole number")]
+                return None
+            if value < low or (high is not None and value > high):
+                errors[name] = [Msg("must be between %(low)s and %(high)s", low=low,
+                                    high=high or "∞")]
+                return None
+            return value
+
+        def choice(name, options):
+            raw = args.get(name) or None
+            if raw is not None and raw not in options:
+                errors[name] = [Msg("choose one of: %(options)s", options=", ".join(options))]
+                return None
+            return raw
+
+        overdue = args.get("overdue")
+        sort = args.get("sort") or "deadline"
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        filters = cls(
+            unit_id=integer("unit_id"), source=choice("source", PROBLEM_SOURCES),
+            status=choice("status", STATUS_FILTERS),
+            overdue=None if overdue in (None, "") else str(overdue).lower() in ("1", "true",
+                                                                                "yes", "on"),
+            year=integer("year", 2000, 2100), q=(args.get("q") or "").strip()[:100] or None,
+            sort=sort if sort in SORTS else "deadline", descending=descending,
+            page=min(integer("page") or 1, MAX_PAGE),
+            per_page=integer("per_page", 1, MAX_PER_PAGE) or 50)
+        if sort not in SORTS:
+            errors["sort"] = [Msg("choose one of: %(options)s", options=", ".join(SORTS))]
+        if errors:
+            raise InvalidInput(Msg("the ledger filters have errors"), errors)
+        return filters
+
+
+@dataclass
+class LedgerRow:
+    """One line of the ledger."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    description: str
+    source: str
+    category: str
+    severity: str
+    problem_list_no: str
+    amount_involved: Decimal | None
+    deadline: date
+    status: str
+    overdue_days: int
+    escalation_level: str
+    return_count: int
+    fiscal_year: int
+    signed_off_at: datetime | None
+    responsible_person: str
+    measures: str
+
+
+@dataclass
+class LedgerPage:
+    """A page of ledger rows and the number of rows matching."""
+
+    rows: list[LedgerRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class LedgerSummary:
+    """Closure figures of the rows matching the filters (DOMAIN section 7, Rectification)."""
+
+    items: int
+    signed_off: int
+    due: int  # items whose deadline has passed, or already signed off
+    on_time: int
+    overdue: int
+    ageing: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def closure_rate(self) -> float | None:
+        """Signed off ÷ items."""
+        return self.signed_off / self.items if self.items else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Signed off by the deadline ÷ items due (deadline passed or signed off)."""
+        return self.on_time / self.due if self.due else None
+
+
+def scope_clause(user: User) -> ColumnElement[bool]:
+    """The ledger items the user may see: tenant roles all, section roles their units, unit
+    roles their own unit; nothing otherwise."""
+    scopes = {role.scope for role in role_table(user).values()}
+    if "tenant" in scopes:
+        return true()
+    clauses = []
+    if "unit" in scopes and user.unit_id is not None:
+        clauses.append(RectificationItem.unit_id == user.unit_id)
+    if "section" in scopes and user.section_id is not None:
+        clauses.append(RectificationItem.unit_id.in_(
+            select(BudgetUnit.id).where(BudgetUnit.expenditure_section_id == user.section_id)))
+    return or_(*clauses) if clauses else false()
+
+
+def _filtered(user: User, f: LedgerFilters, on: date) -> list[ColumnElement[bool]]:
+    where = [scope_clause(user)]
+    if f.unit_id:
+        where.append(RectificationItem.unit_id == f.unit_id)
+    if f.source:
+        where.append(RectificationItem.source == f.source)
+    if f.status == OPEN:
+        where.append(RectificationItem.status != "signed_off")
+    elif f.status:
+        where.append(RectificationItem.status == f.status)
+    if f.overdue is not None:
+        overdue = and_(RectificationItem.deadline < on, RectificationItem.status != "signed_off")
+        where.append(overdue if f.overdue else ~overdue)
+    if f.year:
+        where.append(RectificationItem.fiscal_year == f.year)
+    if f.q:
+        escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        where.append(or_(Problem.description.like(like, escape="\\"),
+                         Problem.problem_list_no.like(like, escape="\\"),
+                         BudgetUnit.name.like(like, escape="\\")))
+    return where
+
+
+def _base(columns, user: User, f: LedgerFilters, on: date) -> Select:
+    return (select(*columns).select_from(RectificationItem)
+            .join(Problem, Problem.id == RectificationItem.problem_id)
+            .join(BudgetUnit, BudgetUnit.id == RectificationItem.unit_id)
+            .where(*_filtered(user, f, on)))
+
+
+_ORDER = {
+    "deadline": (RectificationItem.deadline,),
+    "overdue": (case((RectificationItem.status == "signed_off", 1), else_=0),
+                RectificationItem.deadline),
+    "unit": (BudgetUnit.name,),
+    "status": (RectificationItem.status,),
+    "returns": (RectificationItem.return_count,),
+    "escalation": (case({"none": 0, "reminder": 1, "notice": 2, "interview": 3},
+                        value=RectificationItem.escalation_level),),
+    "id": (),
+}
+_ROW_COLUMNS = (
+    RectificationItem.id, RectificationItem.unit_id, BudgetUnit.name, Problem.description,
+    RectificationItem.source, Problem.category, Problem.severity, Problem.problem_list_no,
+    Problem.amount_involved, RectificationItem.deadline, RectificationItem.status,
+    RectificationItem.escalation_level, RectificationItem.return_count,
+    RectificationItem.fiscal_year, RectificationItem.signed_off_at,
+    RectificationItem.responsible_person, RectificationItem.measures,
+)
+
+
+def _row(r, on: date) -> LedgerRow:
+    overdue = (on - r.deadline).days if r.status != "signed_off" and on > r.deadline else 0
+    return LedgerRow(
+        id=r.id, unit_id=r.unit_id, unit_name=r.name, description=r.description,
+        source=r.source, category=r.category, severity=r.severity,
+        problem_list_no=r.problem_list_no, amount_involved=r.amount_involved,
+        deadline=r.deadline, status=r.status, overdue_days=overdue,
+        escalation_level=r.escalation_level, return_count=r.return_count,
+        fiscal_year=r.fiscal_year, signed_off_at=r.signed_off_at,
+        responsible_person=r.responsible_person, measures=r.measures)
+
+
+def _ordered(query: Select, f: LedgerFilters) -> Select:
+    # "overdue" sorts most overdue first: open items by earliest deadline
+    columns = _ORDER[f.sort]
+    keys = [c.desc() if f.descending else c.asc() for c in columns]
+    tiebreak = RectificationItem.id.desc() if f.descending else RectificationItem.id.asc()
+    return query.order_by(*keys, tiebreak)
+
+
+def list_items(user: User, f: LedgerFilters, on: date | None = None) -> LedgerPage:
+    """One page of the ledger in the user's scope."""
+    on = on or today()
+    total = db.scalar(_base([func.count()], user, f, on)) or 0
+    query = _ordered(_base(_ROW_COLUMNS, user, f, on), f) \
+        .limit(f.per_page).offset((f.page - 1) * f.per_page)
+    return LedgerPage([_row(r, on) for r in db.execute(query)], total, f.page, f.per_page)
+
+
+def iter_items(user: User, f: LedgerFilters, on: date | None = None,
+               chunk: int = 1000) -> Iterator[LedgerRow]:
+    """Every row matching the filters, in order, fetched in chunks (for the export)."""
+    on = on or today()
+    query = _ordered(_base(_ROW_COLUMNS, user, f, on), f).execution_options(yield_per=chunk)
+    for r in db.execute(query):
+        yield _row(r, on)
+
+
+def summary(user: User, f: LedgerFilters, on: date | None = None) -> LedgerSummary:
+    """Closure summary of the rows matching the filters, in one aggregate query."""
+    on = on or today()
+    item = RectificationItem
+    is_open = item.status != "signed_off"
+    columns = [
+        func.count().label("items"),
+        func.sum(case((item.status == "signed_off", 1), else_=0)).label("signed_off"),
+        func.sum(case((or_(item.status == "signed_off", item.deadline < on), 1), else_=0))
+        .label("due"),
+        func.sum(case((item.closed_on_time.is_(True), 1), else_=0)).label("on_time"),
+        func.sum(case((and_(is_open, item.deadline < on), 1), else_=0)).label("overdue"),
+    ]
+    for low, high in AGEING_BANDS:
+        newest = on - timedelta(days=low)  # overdue by `low` days or more
+        band = [is_open, item.deadline <= newest]
+        if high is not None:
+            band.append(item.deadline >= on - timedelta(days=high))
+        columns.append(func.sum(case((and_(*band), 1), else_=0)).label(_band(low, high)))
+    row = db.execute(_base(columns, user, f, on)).one()._mapping
+    statuses = db.execute(_base([item.status, func.count()], user, f, on)
+                          .group_by(item.status)).all()
+    return LedgerSummary(
+        items=row["items"] or 0, signed_off=row["signed_off"] or 0, due=row["due"] or 0,
+        on_time=row["on_time"] or 0, overdue=row["overdue"] or 0,
+        ageing={_band(lo, hi): row[_band(lo, hi)] or 0 for lo, hi in AGEING_BANDS},
+        by_status={status: count for status, count in statuses})
+
+
+def _band(low: int, high: int | None) -> str:
+    return f"{low}-{high}" if high is not None else f">{low - 1}"
+
+
+@dataclass
+class HistoryEntry:
+    """One line of an item's history."""
+
+    at: datetime
+    actor: str | None
+    action: str
+    reason: str | None
+    after: dict | None
+
+
+@dataclass
+class ItemView:
+    """Everything the item page shows."""
+
+    item: RectificationItem
+    problem: Problem
+    overdue_days: int
+    evidence: list[Document]
+    history: list[HistoryEntry]
+    reminders: list[Reminder]
+    interviews: list[InterviewRecord]
+    open_tasks: list[Task]
+
+
+def item_view(item_id: int, user: User, on: date | None = None) -> ItemView:
+    """One item in the user's scope with its evidence, history, reminders and open tasks."""
+    item = get_item_or_404(item_id, user)
+    on = on or today()
+    audit = db.execute(
+        select(AuditLog, User.name).outerjoin(User, User.id == AuditLog.actor_id)
+        .where(or_(and_(AuditLog.entity == "rectification_item",
+                        AuditLog.entity_id == str(item.id)),
+                   and_(AuditLog.entity == "problem", AuditLog.entity_id == str(item.problem_id))))
+        .order_by(AuditLog.id)).all()
+    history = [HistoryEntry(a.at, name, a.action, a.reason, a.after) for a, name in audit]
+    evidence = list(db.scalars(select(Document).where(
+        Document.owner_type == OWNER, Document.owner_id == item.id).order_by(Document.id)))
+    reminders = list(db.scalars(select(Reminder).where(Reminder.item_id == item.id)
+                                .order_by(Reminder.id)))
+    interviews = [r for r in db.scalars(
+        select(InterviewRecord).where(InterviewRecord.interviewee_unit_id == item.unit_id)
+        .order_by(InterviewRecord.id)) if item.id in (r.item_ids or [])]
+    tasks = list(db.scalars(select(Task).where(Task.instance_id == item.instance_id,
+                                               Task.status == "ready").order_by(Task.id))) \
+        if item.instance_id else []
+    return ItemView(item, item.problem, item.overdue_days(on), evidence, history, reminders,
+                    interviews, tasks)
