@@ -76,8 +76,11 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .inbox.views import bp as inbox_bp
     from .instances.views import bp as instances_bp
+    from .ledger.views import bp as ledger_bp
+    from .notifications.views import bp as notifications_bp
     from .projects.views import bp as projects_bp
 
-    for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp):
+    for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp, ledger_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
     register_api(ext.api)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..extensions import csrf
-from . import auth, definitions, instances, tasks
+from . import auth, definitions, instances, ledger, tasks
 from .core import document_error_shape
 
-BLUEPRINTS = (auth.blp, tasks.blp, instances.blp, definitions.blp)
+BLUEPRINTS = (auth.blp, tasks.blp, instances.blp, definitions.blp, ledger.blp)
 
 
 def register_api(api: Api) -> None:

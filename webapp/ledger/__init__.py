@@ -1,0 +1,1 @@
+"""The rectification ledger pages."""
