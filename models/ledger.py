@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, JsonDoc, Timestamps, utcnow
 from .org import BudgetUnit
+from .process import ProcessInstance
 from .project import Project
 
 PROBLEM_SOURCES = ("key_evaluation", "self_evaluation", "monitoring", "audit", "special_check",
@@ -90,6 +91,7 @@ class RectificationItem(Timestamps, Base):
 
     problem: Mapped[Problem] = relationship(lazy="joined", innerjoin=True)
     unit: Mapped[BudgetUnit] = relationship()
+    instance: Mapped[ProcessInstance | None] = relationship()
     evidence: Mapped[list[Document]] = relationship(
         primaryjoin="and_(Document.owner_type == 'rectification_item', "
                     "foreign(Document.owner_id) == RectificationItem.id)",

@@ -1,4 +1,5 @@
-"""Demo data: a small county bureau with goal sheets at every stage of the review."""
+"""Demo data: a small county bureau with goal sheets at every stage of the review, and a
+rectification ledger."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from models import Project, Task, User, db
 
+from .demo_ledger import load_demo_ledger
 from .goal_review import start_goal_declaration
 from .org import add_project, add_section, add_unit, add_user, default_bureau
 from .tasks import complete_user_task
@@ -104,6 +106,7 @@ def load_demo(year: int | None = None) -> None:
         unit_code = UNITS[i % len(UNITS)][0]
         add_project(unit_code, name, amount, is_new=i % 4 == 0, fiscal_year=year)
     _drive_demo_sheets()
+    load_demo_ledger()
 
 
 def _user(username: str) -> User:

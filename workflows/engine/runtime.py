@@ -69,7 +69,8 @@ def start_instance(definition: ProcessDefinition, *, data: dict, actor_id: int |
     workflow.task_tree.data.update(data)
     for start in workflow.get_tasks(state=TaskState.READY):
         start.data.update(data)
-    _run(workflow, lambda: workflow.do_engine_steps())
+    with clock.timers_held():
+        _run(workflow, lambda: workflow.do_engine_steps())
     instance = ProcessInstance(
         definition=definition, definition_id=definition.id, process_key=definition.key,
         definition_hash=definition.content_hash,
@@ -128,7 +129,8 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
         if rearm:
             _rearm_timers(workflow, rearm)
 
-    _run(workflow, advance)
+    with clock.timers_held():
+        _run(workflow, advance)
     if len(workflow.tasks) > MAX_TASKS_PER_INSTANCE:
         raise Conflict(Msg("this instance has looped too many times; start a new declaration"))
     task.completed_by_id = actor_id
