@@ -102,6 +102,12 @@ def _spool(stream: BinaryIO, ext: str) -> tuple[Path, str, int]:
     return Path(tmp), digest.hexdigest(), size
 
 
+def can_upload(item: RectificationItem, user: User) -> bool:
+    """The responsible unit's own filer or leader adds evidence until the item is submitted."""
+    return (user.unit_id == item.unit_id and user.has_role("unit_filer", "unit_leader")
+            and item.status in UPLOAD_STATUSES)
+
+
 def upload_evidence(item: RectificationItem, user: User, filename: str | None,
                     stream: BinaryIO) -> Document:
     """Store one evidence file for an item of the user's own unit, before it is submitted."""

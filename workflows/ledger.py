@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
@@ -200,11 +200,15 @@ def _filtered(user: User, f: LedgerFilters, on: date) -> list[ColumnElement[bool
     return where
 
 
-def _base(columns, user: User, f: LedgerFilters, on: date) -> Select:
-    return (select(*columns).select_from(RectificationItem)
-            .join(Problem, Problem.id == RectificationItem.problem_id)
-            .join(BudgetUnit, BudgetUnit.id == RectificationItem.unit_id)
-            .where(*_filtered(user, f, on)))
+def _base(columns, user: User, f: LedgerFilters, on: date, *, joined: bool = True) -> Select:
+    """The filtered items; the problem and unit are joined only when needed (a search, a sort
+    by unit, the row columns), so counts and sums read the item table alone."""
+    query = select(*columns).select_from(RectificationItem)
+    if joined or f.q:
+        query = query.join(Problem, Problem.id == RectificationItem.problem_id)
+    if joined or f.q or f.sort == "unit":
+        query = query.join(BudgetUnit, BudgetUnit.id == RectificationItem.unit_id)
+    return query.where(*_filtered(user, f, on))
 
 
 _ORDER = {
@@ -248,12 +252,23 @@ def _ordered(query: Select, f: LedgerFilters) -> Select:
     return query.order_by(*keys, tiebreak)
 
 
-def list_items(user: User, f: LedgerFilters, on: date | None = None) -> LedgerPage:
-    """One page of the ledger in the user's scope."""
+def list_items(user: User, f: LedgerFilters, on: date | None = None,
+               total: int | None = None) -> LedgerPage:
+    """One page of the ledger in the user's scope (`total` when the caller already counted,
+    e.g. from the summary).
+
+    The page's ids are picked from the item table first (an index range for the deadline
+    order), then only those rows are joined to their problem and unit.
+    """
     on = on or today()
-    total = db.scalar(_base([func.count()], user, f, on)) or 0
-    query = _ordered(_base(_ROW_COLUMNS, user, f, on), f) \
-        .limit(f.per_page).offset((f.page - 1) * f.per_page)
+    if total is None:
+        total = db.scalar(_base([func.count()], user, f, on, joined=False)) or 0
+    ids = _ordered(_base([RectificationItem.id], user, f, on, joined=False), f) \
+        .limit(f.per_page).offset((f.page - 1) * f.per_page).subquery()
+    query = _ordered(select(*_ROW_COLUMNS).select_from(RectificationItem)
+                     .join(ids, ids.c.id == RectificationItem.id)
+                     .join(Problem, Problem.id == RectificationItem.problem_id)
+                     .join(BudgetUnit, BudgetUnit.id == RectificationItem.unit_id), f)
     return LedgerPage([_row(r, on) for r in db.execute(query)], total, f.page, f.per_page)
 
 
@@ -267,32 +282,46 @@ def iter_items(user: User, f: LedgerFilters, on: date | None = None,
 
 
 def summary(user: User, f: LedgerFilters, on: date | None = None) -> LedgerSummary:
-    """Closure summary of the rows matching the filters, in one aggregate query."""
+    """Closure summary of the rows matching the filters.
+
+    One grouped query by (status, deadline, on time) — an index-only scan on PostgreSQL, a few
+    thousand groups at most — and the figures are added up here.
+    """
     on = on or today()
     item = RectificationItem
-    is_open = item.status != "signed_off"
-    columns = [
-        func.count().label("items"),
-        func.sum(case((item.status == "signed_off", 1), else_=0)).label("signed_off"),
-        func.sum(case((or_(item.status == "signed_off", item.deadline < on), 1), else_=0))
-        .label("due"),
-        func.sum(case((item.closed_on_time.is_(True), 1), else_=0)).label("on_time"),
-        func.sum(case((and_(is_open, item.deadline < on), 1), else_=0)).label("overdue"),
-    ]
+    query = _base([item.status, item.deadline, item.closed_on_time, func.count()], user, f, on,
+                  joined=False).group_by(item.status, item.deadline, item.closed_on_time)
+    result = LedgerSummary(items=0, signed_off=0, due=0, on_time=0, overdue=0,
+                           ageing={_band(lo, hi): 0 for lo, hi in AGEING_BANDS})
+    statuses: dict[str, int] = {}
+    for status, deadline, closed_on_time, count in db.execute(query):
+        result.items += count
+        statuses[status] = statuses.get(status, 0) + count
+        if status == "signed_off":
+            result.signed_off += count
+            result.due += count
+            result.on_time += count if closed_on_time else 0
+        elif deadline < on:
+            result.due += count
+            result.overdue += count
+            result.ageing[_age_band((on - deadline).days)] += count
+    result.by_status = {s: statuses[s] for s in ITEM_STATUSES if s in statuses}
+    return result
+
+
+def page_and_summary(user: User, f: LedgerFilters, on: date | None = None
+                     ) -> tuple[LedgerPage, LedgerSummary]:
+    """A ledger page with its summary; the summary's item count is the page's total."""
+    on = on or today()
+    stats = summary(user, f, on)
+    return list_items(user, f, on, total=stats.items), stats
+
+
+def _age_band(days: int) -> str:
     for low, high in AGEING_BANDS:
-        newest = on - timedelta(days=low)  # overdue by `low` days or more
-        band = [is_open, item.deadline <= newest]
-        if high is not None:
-            band.append(item.deadline >= on - timedelta(days=high))
-        columns.append(func.sum(case((and_(*band), 1), else_=0)).label(_band(low, high)))
-    row = db.execute(_base(columns, user, f, on)).one()._mapping
-    statuses = db.execute(_base([item.status, func.count()], user, f, on)
-                          .group_by(item.status)).all()
-    return LedgerSummary(
-        items=row["items"] or 0, signed_off=row["signed_off"] or 0, due=row["due"] or 0,
-        on_time=row["on_time"] or 0, overdue=row["overdue"] or 0,
-        ageing={_band(lo, hi): row[_band(lo, hi)] or 0 for lo, hi in AGEING_BANDS},
-        by_status={status: count for status, count in statuses})
+        if high is None or days <= high:
+            return _band(low, high)
+    raise AssertionError("unreachable: the last band is open-ended")
 
 
 def _band(low: int, high: int | None) -> str:

@@ -179,8 +179,13 @@ def validate_problem(raw: dict, *, on: date) -> dict:
     return cleaned
 
 
+def can_record(user: User) -> bool:
+    """The performance section records and imports problems (never an administrator, R9)."""
+    return acts_in_workflows(user) and user.has_role(*RECORDER_ROLES)
+
+
 def _check_recorder(user: User) -> None:
-    if not acts_in_workflows(user) or not user.has_role(*RECORDER_ROLES):
+    if not can_record(user):
         raise Forbidden(Msg("only the performance section records problems"))
 
 

@@ -144,9 +144,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rectification_item'))
     )
     with op.batch_alter_table('rectification_item', schema=None) as batch_op:
-        batch_op.create_index('ix_rectification_item_ledger', ['bureau_id', 'deadline', 'id'], unique=False)
+        batch_op.create_index('ix_rectification_item_ledger', ['deadline', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rectification_item_problem_id'), ['problem_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_rectification_item_status'), ['status'], unique=False)
+        batch_op.create_index('ix_rectification_item_summary', ['status', 'deadline', 'closed_on_time', 'unit_id'], unique=False)
         batch_op.create_index('ix_rectification_item_unit', ['unit_id', 'deadline'], unique=False)
 
     op.create_table('reminder',
@@ -172,7 +172,7 @@ def downgrade() -> None:
     op.drop_table('reminder')
     with op.batch_alter_table('rectification_item', schema=None) as batch_op:
         batch_op.drop_index('ix_rectification_item_unit')
-        batch_op.drop_index(batch_op.f('ix_rectification_item_status'))
+        batch_op.drop_index('ix_rectification_item_summary')
         batch_op.drop_index(batch_op.f('ix_rectification_item_problem_id'))
         batch_op.drop_index('ix_rectification_item_ledger')
 
