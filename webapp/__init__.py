@@ -8,6 +8,7 @@ from flask_login import current_user
 from models.session import bind, db, finish, make_engine
 from workflows import evidence
 from workflows.audit import client_ip
+from workflows.notifications import unread_count
 
 from . import extensions as ext
 from .config import INSTANCE_DIR, Config, _secret_key, database_url
@@ -68,7 +69,16 @@ def _register_transaction_boundary(app: Flask) -> None:
 
     @app.context_processor
     def inject_user():
-        return {"current_user": current_user, "languages": Config.LANGUAGES}
+        def notification_badge() -> int:
+            """Unread notifications of the user, counted once per request when asked for."""
+            if not current_user.is_authenticated:
+                return 0
+            if "notification_badge" not in g:
+                g.notification_badge = unread_count(current_user)
+            return g.notification_badge
+
+        return {"current_user": current_user, "languages": Config.LANGUAGES,
+                "notification_badge": notification_badge}
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,11 +9,17 @@ from urllib.parse import urlsplit
 from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, Form, FormField, StringField, TextAreaField
 
-from models import GoalSheet, Task
+from models import GoalSheet, RectificationItem, Task
 from workflows.goal_review import GATES, RATING_REQUIRED
 
 SHEET_FORM = "jixiao:goal_sheet"
 REVIEW_FORM = "jixiao:goal_review"
+RECT_PLAN = "jixiao:rect_plan"
+RECT_PLAN_REVIEW = "jixiao:rect_plan_review"
+RECT_EVIDENCE = "jixiao:rect_evidence"
+RECT_VERIFY = "jixiao:rect_verify"
+RECT_SIGN_OFF = "jixiao:rect_sign_off"
+RECT_INTERVIEW = "jixiao:rect_interview"
 INDICATOR_FIELDS = ("level1", "level2", "name", "operator", "target_value", "target_max",
                     "target_text", "unit_of_measure", "weight")
 MAX_INDICATORS = 100
@@ -188,18 +194,121 @@ class ReviewForm(Form):
                 self.general_errors.extend(messages)
 
 
+SHOWN_APART = ("evidence",)  # the evidence card shows why a submission lacks files
+
+
+class RectForm(Form):
+    """A rectification task: fields named like the payload keys of workflows.rectification."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other_errors: dict[str, list] = {}
+
+    @classmethod
+    def from_item(cls, item: RectificationItem | None) -> RectForm:
+        """An empty form; forms that edit the item prefill from it."""
+        return cls()
+
+    def to_payload(self) -> dict:
+        """The posted fields, trimmed; an empty decision is no decision."""
+        payload = {name: (f.data or "").strip() for name, f in self._fields.items()}
+        if "decision" in payload:
+            payload["decision"] = payload["decision"] or None
+        return payload
+
+    def attach_errors(self, errors: dict) -> None:
+        """Messages on the fields they name; others (such as `evidence`) kept by key."""
+        for key, messages in errors.items():
+            if key in self._fields:
+                self[key].errors = _messages(messages)
+            else:
+                self.other_errors.setdefault(key, []).extend(_messages(messages))
+
+    def errors_of(self, key: str) -> list:
+        """Messages about something that is not a field (`evidence`: the files)."""
+        return self.other_errors.get(key, [])
+
+    @property
+    def general_errors(self) -> list:
+        """Messages shown above the form: those of no field and not shown elsewhere."""
+        return [m for key, messages in self.other_errors.items() if key not in SHOWN_APART
+                for m in messages]
+
+
+class RectPlanForm(RectForm):
+    """The unit's measures, responsible person and plan date."""
+
+    measures = TextAreaField()
+    responsible_person = StringField()
+    plan_due = StringField()
+
+    @classmethod
+    def from_item(cls, item: RectificationItem | None) -> RectPlanForm:
+        """Prefilled with what the item holds (a returned plan comes back as it was); the plan
+        date only once the unit has chosen one, so an empty one keeps the default (R27)."""
+        if item is None:
+            return cls()
+        chosen = item.plan_due if item.filer_id is not None else None
+        return cls(data={"measures": item.measures or "",
+                         "responsible_person": item.responsible_person or "",
+                         "plan_due": chosen.isoformat() if chosen else ""})
+
+
+class RectDecisionForm(RectForm):
+    """A decision with a comment (plan review, verification, sign-off)."""
+
+    decision = StringField()
+    comment = TextAreaField()
+
+
+class RectEvidenceForm(RectForm):
+    """The unit's submission: a comment; the files are uploaded beforehand."""
+
+    comment = TextAreaField()
+
+
+class RectInterviewForm(RectForm):
+    """The bureau leader's interview record, or an extension instead."""
+
+    decision = StringField()
+    interviewee_person = StringField()
+    interviewer = StringField()
+    held_at = StringField()
+    commitments = TextAreaField()
+    follow_up_deadline = StringField()
+    new_deadline = StringField()
+    comment = TextAreaField()
+
+    @classmethod
+    def from_item(cls, item: RectificationItem | None) -> RectInterviewForm:
+        """The interviewee defaults to the item's responsible person."""
+        return cls(data={"interviewee_person": item.responsible_person if item else ""})
+
+
+RECT_FORMS: dict[str, type[RectForm]] = {
+    RECT_PLAN: RectPlanForm, RECT_PLAN_REVIEW: RectDecisionForm, RECT_EVIDENCE: RectEvidenceForm,
+    RECT_VERIFY: RectDecisionForm, RECT_SIGN_OFF: RectDecisionForm,
+    RECT_INTERVIEW: RectInterviewForm,
+}
+
+
 def rating_required(task: Task) -> bool:
     """Gates 2 and 3 must rate the sheet."""
     return GATES.get(task.task_key) in RATING_REQUIRED
 
 
-def task_form(task: Task, sheet: GoalSheet | None, formdata: MultiDict | None = None):
-    """The form object of a task's form key: prefilled on GET, parsed from a POST."""
+def task_form(task: Task, record: GoalSheet | RectificationItem | None,
+              formdata: MultiDict | None = None):
+    """The form object of a task's form key: prefilled from its record on GET, parsed from a
+    POST."""
     if task.form_key == SHEET_FORM:
         return GoalSheetForm.from_post(formdata) if formdata is not None \
-            else GoalSheetForm.from_sheet(sheet)
+            else GoalSheetForm.from_sheet(record)
     if task.form_key == REVIEW_FORM:
         return ReviewForm(formdata)
+    rect = RECT_FORMS.get(task.form_key)
+    if rect is not None:
+        return rect(formdata) if formdata is not None else rect.from_item(record)
     return None
 
 

@@ -11,6 +11,14 @@ TASK_LABELS = {
     "gate1_unit_review": _l("Gate 1: unit sign-off"),
     "gate2_section_review": _l("Gate 2: expenditure section review"),
     "gate3_performance_review": _l("Gate 3: performance section review"),
+    "enter_plan": _l("Enter the rectification plan"),
+    "approve_plan": _l("Approve the rectification plan"),
+    "submit_evidence": _l("Rectify and submit the evidence"),
+    "verify": _l("Verify the rectification"),
+    "sign_off": _l("Sign off the ledger item"),
+    "interview_serious": _l("Interview proposal: serious problem"),
+    "interview_returns": _l("Interview proposal: returned twice"),
+    "interview_overdue": _l("Interview proposal: long overdue"),
 }
 PROCESS_LABELS = {
     "goal_declaration": _l("Goal declaration and review"),
@@ -76,6 +84,16 @@ DECISION_LABELS = {
     "submit": _l("submitted the sheet"),
     "approve": _l("approved"),
     "return": _l("returned for revision"),
+    "pass": _l("passed the verification"),
+    "sign_off": _l("signed off"),
+    "reject": _l("rejected the sign-off"),
+    "interview": _l("recorded the interview"),
+    "extend": _l("granted an extension"),
+}
+# A decision that reads differently at one step: (task key, decision) -> label.
+STEP_DECISION_LABELS = {
+    ("enter_plan", "submit"): _l("submitted the plan"),
+    ("submit_evidence", "submit"): _l("submitted the rectification"),
 }
 RATING_LABELS = {
     "excellent": _l("Excellent"),
@@ -128,10 +146,17 @@ def task_label(task_key: str, name: str | None = None) -> str:
     return label(TASK_LABELS, task_key, name)
 
 
+def decision_label(task_key: str, decision: str | None) -> str:
+    """What a decision taken at a task reads as in a timeline."""
+    step = STEP_DECISION_LABELS.get((task_key, decision))
+    return str(step) if step is not None else label(DECISION_LABELS, decision)
+
+
 def template_globals() -> dict:
     """The label tables and helpers templates use."""
     return {
-        "label": label, "task_label": task_label, "TASK_LABELS": TASK_LABELS,
+        "label": label, "task_label": task_label, "decision_label": decision_label,
+        "TASK_LABELS": TASK_LABELS,
         "PROCESS_LABELS": PROCESS_LABELS, "ROLE_LABELS": ROLE_LABELS,
         "SHEET_STATUS_LABELS": SHEET_STATUS_LABELS, "SHEET_STATUS_CLASSES": SHEET_STATUS_CLASSES,
         "INSTANCE_STATUS_LABELS": INSTANCE_STATUS_LABELS, "TASK_STATUS_LABELS": TASK_STATUS_LABELS,

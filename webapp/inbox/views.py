@@ -10,11 +10,12 @@ from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import Task, User
+from models import ProcessInstance, Task, User
 from models.base import utcnow
-from workflows.errors import InvalidInput
+from workflows.errors import Forbidden, InvalidInput
 from workflows.goal_review import sheet_for_instance
 from workflows.instances import get_instance_or_404, instance_view
+from workflows.ledger import item_view
 from workflows.permissions import can_act_on
 from workflows.projects import (
     names_for_tasks,
@@ -22,6 +23,7 @@ from workflows.projects import (
     units_in_scope,
     user_names,
 )
+from workflows.rectification import item_for_instance
 from workflows.tasks import (
     COUNT_CAP,
     claim_task,
@@ -33,7 +35,8 @@ from workflows.tasks import (
     unclaim_task,
 )
 
-from ..forms import rating_required, safe_next, task_form, task_payload
+from ..forms import RECT_FORMS, rating_required, safe_next, task_form, task_payload
+from ..ledger.labels import ledger_globals
 from .labels import task_label, template_globals
 
 bp = Blueprint("inbox", __name__)
@@ -154,18 +157,28 @@ def _why_not(task: Task, user: User) -> str | None:
     return None
 
 
+def _blocked(task: Task, instance: ProcessInstance, locked: bool = False
+             ) -> tuple[str | None, Forbidden | None]:
+    """Why the user cannot work the task now (None if they can), and the domain rule refusing
+    them when that is the reason."""
+    blocked = _why_not(task, current_user)
+    refusal = guard_refusal(task, instance, current_user) if blocked is None else None
+    if blocked is None and locked:
+        blocked = "locked"
+    if blocked is None and refusal is not None:
+        blocked = "refused"  # the same rule claim and complete enforce (R9, R8)
+    return blocked, refusal
+
+
 def _render_task(task: Task, form=None, status: int = 200):
     instance = get_instance_or_404(task.instance_id, current_user)
+    if task.form_key in RECT_FORMS:
+        return _render_rect_task(task, instance, form, status)
     view = instance_view(instance)
     sheet = sheet_for_instance(instance)
     names = names_for_tasks([task]).get(task.id)
     people = user_names({instance.started_by_id, task.completed_by_id})
-    blocked = _why_not(task, current_user)
-    refusal = guard_refusal(task, instance, current_user) if blocked is None else None
-    if blocked is None and sheet is not None and sheet.locked:
-        blocked = "locked"
-    if blocked is None and refusal is not None:
-        blocked = "refused"  # the same rule claim and complete enforce (R9, R8)
+    blocked, refusal = _blocked(task, instance, locked=sheet is not None and sheet.locked)
     if form is None and blocked is None:
         form = task_form(task, sheet)
     returns = [h for h in view.history if h.decision == "return"]
@@ -174,6 +187,30 @@ def _render_task(task: Task, form=None, status: int = 200):
         names=names, people=people, blocked=blocked, refusal=refusal, form=form,
         last_return=returns[-1] if returns and sheet is not None and sheet.status == "returned"
         else None, rating_required=rating_required(task)), status
+
+
+# The unit's and the verifiers' steps; interview proposals run beside them.
+RECT_MAIN_STEPS = ("enter_plan", "approve_plan", "submit_evidence", "verify", "sign_off")
+
+
+def _render_rect_task(task: Task, instance: ProcessInstance, form, status: int):
+    """A rectification task with its ledger item, evidence and, when the user may act, form."""
+    ledger = item_view(item_for_instance(instance).id, current_user)
+    item = ledger.item
+    view = instance_view(instance)
+    blocked, refusal = _blocked(task, instance)
+    if form is None and blocked is None:
+        form = task_form(task, item)
+    steps = [h for h in view.history if h.status == "completed" and h.task_key in RECT_MAIN_STEPS]
+    last_return = steps[-1] if steps and steps[-1].decision in ("return", "reject") \
+        and task.status == "ready" and task.task_key in ("enter_plan", "submit_evidence") else None
+    people = user_names({instance.started_by_id, task.completed_by_id, item.filer_id,
+                         item.submitted_by_id, item.verified_by_id,
+                         *(doc.uploaded_by_id for doc in ledger.evidence)})
+    return render_template(
+        "inbox/rect_task.html", task=task, view=view, instance=instance, ledger=ledger,
+        item=item, names=names_for_tasks([task]).get(task.id), people=people, blocked=blocked,
+        refusal=refusal, form=form, last_return=last_return, **ledger_globals()), status
 
 
 @bp.route("/tasks/<int:task_id>")
