@@ -104,6 +104,7 @@ class LedgerRow:
     """One line of the ledger."""
 
     id: int
+    problem_id: int
     unit_id: int
     unit_name: str
     description: str
@@ -113,6 +114,7 @@ class LedgerRow:
     problem_list_no: str
     amount_involved: Decimal | None
     deadline: date
+    original_deadline: date
     status: str
     overdue_days: int
     escalation_level: str
@@ -121,6 +123,7 @@ class LedgerRow:
     signed_off_at: datetime | None
     responsible_person: str
     measures: str
+    suggested_measure: str
 
 
 @dataclass
@@ -223,25 +226,30 @@ _ORDER = {
     "id": (),
 }
 _ROW_COLUMNS = (
-    RectificationItem.id, RectificationItem.unit_id, BudgetUnit.name, Problem.description,
+    RectificationItem.id, RectificationItem.problem_id, RectificationItem.unit_id,
+    BudgetUnit.name, Problem.description,
     RectificationItem.source, Problem.category, Problem.severity, Problem.problem_list_no,
     Problem.amount_involved, RectificationItem.deadline, RectificationItem.status,
     RectificationItem.escalation_level, RectificationItem.return_count,
     RectificationItem.fiscal_year, RectificationItem.signed_off_at,
     RectificationItem.responsible_person, RectificationItem.measures,
+    RectificationItem.original_deadline, Problem.suggested_measure,
 )
 
 
 def _row(r, on: date) -> LedgerRow:
     overdue = (on - r.deadline).days if r.status != "signed_off" and on > r.deadline else 0
     return LedgerRow(
-        id=r.id, unit_id=r.unit_id, unit_name=r.name, description=r.description,
+        id=r.id, problem_id=r.problem_id, unit_id=r.unit_id, unit_name=r.name,
+        description=r.description,
         source=r.source, category=r.category, severity=r.severity,
         problem_list_no=r.problem_list_no, amount_involved=r.amount_involved,
-        deadline=r.deadline, status=r.status, overdue_days=overdue,
+        deadline=r.deadline, original_deadline=r.original_deadline, status=r.status,
+        overdue_days=overdue,
         escalation_level=r.escalation_level, return_count=r.return_count,
         fiscal_year=r.fiscal_year, signed_off_at=r.signed_off_at,
-        responsible_person=r.responsible_person, measures=r.measures)
+        responsible_person=r.responsible_person, measures=r.measures,
+        suggested_measure=r.suggested_measure or "")
 
 
 def _ordered(query: Select, f: LedgerFilters) -> Select:

@@ -108,14 +108,19 @@ class InboxCountsSchema(Schema):
     overdue = fields.Integer()
 
 
-class TaskPageSchema(Schema):
-    """One page of an inbox."""
+class PagedSchema(Schema):
+    """What every paged answer carries besides its items."""
 
-    items = fields.List(fields.Nested(TaskSchema))
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
     pages = fields.Integer()
+
+
+class TaskPageSchema(PagedSchema):
+    """One page of an inbox."""
+
+    items = fields.List(fields.Nested(TaskSchema))
     counts = fields.Nested(InboxCountsSchema)
 
 
@@ -132,6 +137,18 @@ class CompleteTaskSchema(Schema):
     score = fields.Float(allow_none=True, allow_nan=False, metadata={
         "description": "review task: a 0–100 score graded into a rating when none is given"})
     data = fields.Dict(metadata={"description": "generic task: the form fields"})
+    # ledger tasks (the form handlers validate them, dates as YYYY-MM-DD)
+    measures = fields.String(metadata={"description": "ledger plan: the rectification measures"})
+    responsible_person = fields.String(metadata={"description": "ledger plan: who answers"})
+    plan_due = fields.String(allow_none=True, metadata={"description": "ledger plan: date"})
+    held_at = fields.String(allow_none=True, metadata={"description": "interview: date held"})
+    interviewee_person = fields.String(metadata={"description": "interview: who was heard"})
+    interviewer = fields.String(allow_none=True, metadata={"description": "interview: by whom"})
+    commitments = fields.String(metadata={"description": "interview: what the unit committed"})
+    follow_up_deadline = fields.String(allow_none=True, metadata={
+        "description": "interview: follow-up date"})
+    new_deadline = fields.String(allow_none=True, metadata={
+        "description": "extension (decision extend): the new deadline; comment = the reason"})
 
 
 # --- process instances ----------------------------------------------------------------------

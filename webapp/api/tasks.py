@@ -33,6 +33,14 @@ protect(blp)
 FORM_BODY_KEYS = {
     "jixiao:goal_sheet": {"sheet"},
     "jixiao:goal_review": {"decision", "comment", "rating", "score"},
+    "jixiao:rect_plan": {"measures", "responsible_person", "plan_due"},
+    "jixiao:rect_plan_review": {"decision", "comment"},  # approve | return
+    "jixiao:rect_evidence": {"comment"},
+    "jixiao:rect_verify": {"decision", "comment"},  # pass | return (a return needs a comment)
+    "jixiao:rect_sign_off": {"decision", "comment"},  # sign_off | reject
+    "jixiao:rect_interview": {"decision", "comment", "held_at", "interviewee_person",
+                              "interviewer", "commitments", "follow_up_deadline",
+                              "new_deadline"},  # interview | extend
 }
 GENERIC_BODY_KEYS = {"data"}
 

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from workflows.errors import InvalidInput
 from workflows.ledger import LedgerFilters
-from workflows.ledger_xlsx import export_ledger, import_problems, template_workbook
+from workflows.ledger_import import import_problems
+from workflows.ledger_xlsx import export_ledger, template_workbook
 from workflows.messages import Msg
 from workflows.rectification import today
 

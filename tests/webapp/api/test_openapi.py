@@ -15,6 +15,11 @@ ENDPOINTS = {
     ("/api/v1/process-instances/{instance_id}", "get"): {401, 404},
     ("/api/v1/process-definitions", "get"): {401, 403},
     ("/api/v1/process-definitions", "post"): {401, 403, 415, 422},
+    ("/api/v1/ledger/items", "get"): {401, 422},
+    ("/api/v1/ledger/items/{item_id}", "get"): {401, 404},
+    ("/api/v1/ledger/problems", "post"): {401, 403, 409, 422},
+    ("/api/v1/ledger/items/{item_id}/evidence", "post"): {401, 403, 404, 409, 413, 415, 422},
+    ("/api/v1/ledger/export.xlsx", "get"): {401, 422},
 }
 
 
