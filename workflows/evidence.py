@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from models import Document, RectificationItem, User, db
 
 from .audit import record
+from .engine import runtime
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .messages import Msg
-from .permissions import can_see_unit
+from .permissions import acts_in_workflows, can_see_unit
 
 OWNER = "rectification_item"
 # extension -> (content type, leading bytes). The bytes are checked, not only the name, so a
@@ -104,8 +105,8 @@ def _spool(stream: BinaryIO, ext: str) -> tuple[Path, str, int]:
 
 def can_upload(item: RectificationItem, user: User) -> bool:
     """The responsible unit's own filer or leader adds evidence until the item is submitted."""
-    return (user.unit_id == item.unit_id and user.has_role("unit_filer", "unit_leader")
-            and item.status in UPLOAD_STATUSES)
+    return (acts_in_workflows(user) and user.unit_id == item.unit_id
+            and user.has_role("unit_filer", "unit_leader") and item.status in UPLOAD_STATUSES)
 
 
 def upload_evidence(item: RectificationItem, user: User, filename: str | None,
@@ -113,17 +114,20 @@ def upload_evidence(item: RectificationItem, user: User, filename: str | None,
     """Store one evidence file for an item of the user's own unit, before it is submitted."""
     if not can_see_unit(user, item.unit_id):
         raise NotFound(Msg("ledger item not found"))
-    if user.unit_id != item.unit_id or not user.has_role("unit_filer", "unit_leader"):
+    if not acts_in_workflows(user) or user.unit_id != item.unit_id \
+            or not user.has_role("unit_filer", "unit_leader"):
         raise Forbidden(Msg("only the responsible unit uploads evidence for its items"))
-    if item.status not in UPLOAD_STATUSES:
-        raise Conflict(Msg("evidence can no longer be added to this item (status: %(status)s)",
-                           status=item.status))
-    count = db.scalar(select(func.count()).select_from(Document).where(
-        Document.owner_type == OWNER, Document.owner_id == item.id))
-    if count >= MAX_FILES_PER_ITEM:
-        raise Conflict(Msg("an item keeps at most %(n)s evidence files", n=MAX_FILES_PER_ITEM))
+    _check_open(item)
     name, ext = _clean_name(filename)
-    tmp, sha, size = _spool(stream, ext)
+    tmp, sha, size = _spool(stream, ext)  # before the lock: a slow upload holds nothing
+    try:
+        # the item may have been submitted meanwhile: look again under the instance's lock
+        runtime.lock_instance(item.instance_id)
+        db.refresh(item)
+        _check_open(item)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     target = path_of(sha)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -138,6 +142,14 @@ def upload_evidence(item: RectificationItem, user: User, filename: str | None,
     record(user.id, "rectification_item", item.id, "evidence.upload",
            after={"document_id": doc.id, "filename": name, "sha256": sha, "size": size})
     return doc
+
+
+def _check_open(item: RectificationItem) -> None:
+    if item.status not in UPLOAD_STATUSES:
+        raise Conflict(Msg("evidence can no longer be added to this item (status: %(status)s)",
+                           status=item.status))
+    if evidence_count(item.id) >= MAX_FILES_PER_ITEM:
+        raise Conflict(Msg("an item keeps at most %(n)s evidence files", n=MAX_FILES_PER_ITEM))
 
 
 def evidence_count(item_id: int) -> int:

@@ -129,10 +129,20 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# How far the reader looks: a stray cell at XFD1048576 must not make it walk a million rows of
+# sixteen thousand empty cells.
+MAX_COLUMNS = len(IMPORT_COLUMNS) + 20
+MAX_ROWS = HEADER_SCAN_ROWS + 2 * MAX_IMPORT_ROWS
+
+
 def _scan(ws) -> _Sheet:
     columns: dict[str, int] | None = None
     rows: list[tuple[int, tuple]] = []
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS,
+                                                 max_row=MAX_ROWS + 1), start=1):
+        if number > MAX_ROWS and not all(_blank(v) for v in values):
+            raise _file_error(Msg("the sheet has more than %(n)s problem rows; split it into "
+                                  "several files", n=MAX_IMPORT_ROWS))
         if columns is None:
             found = _header(values)
             if len(found) >= 2:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from models import FinanceBureau
 
@@ -13,6 +13,8 @@ from .messages import Msg
 from .workdays import WorkCalendar, parse_dates
 
 SETTINGS_KEY = "rectification"
+# Every county and district bureau keeps Beijing time; dates (deadlines, overdue days) are its.
+ZONE = ZoneInfo("Asia/Shanghai")
 DAY_KINDS = ("calendar", "working")
 # (field, low, high): the bounds keep a mistyped setting from producing absurd dates.
 _INT_BOUNDS = {"deadline_days": (1, 730), "serious_deadline_days": (1, 730),
@@ -36,7 +38,6 @@ class LedgerSettings:
     interview_when_serious: bool = True
     strict_signoff_sod: bool = True
     reminder_hour: int = 8
-    timezone: str = "Asia/Shanghai"
     holidays: list[str] = field(default_factory=list)
     make_up_workdays: list[str] = field(default_factory=list)
 
@@ -75,14 +76,6 @@ def _flag(_name: str, value):
     return value in (True, "true", "1", "on", 1)
 
 
-def _zone(_name: str, value):
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(Msg("unknown time zone")) from None
-    return str(value)
-
-
 def _dates(_name: str, value):
     if isinstance(value, str):
         value = [v for v in value.replace(",", " ").split() if v]
@@ -93,7 +86,7 @@ def _dates(_name: str, value):
 
 
 _CHECKS = {**dict.fromkeys(_INT_BOUNDS, _int_field), "day_kind": _day_kind,
-           "interview_when_serious": _flag, "strict_signoff_sod": _flag, "timezone": _zone,
+           "interview_when_serious": _flag, "strict_signoff_sod": _flag,
            "holidays": _dates, "make_up_workdays": _dates}
 
 
@@ -128,20 +121,22 @@ def default_deadline(settings: LedgerSettings, severity: str, start: date) -> da
 
 
 def _at(settings: LedgerSettings, day: date) -> datetime:
-    return datetime.combine(day, time(settings.reminder_hour), ZoneInfo(settings.timezone))
+    return datetime.combine(day, time(settings.reminder_hour), ZONE)
 
 
 def ladder(settings: LedgerSettings, deadline: date) -> list[dict]:
-    """The rungs for one deadline: D-7 pre-warning, D+0 overdue, D+15 notice, D+30 interview.
+    """The rungs for one deadline: D-7 pre-warning, overdue, D+15 notice, interview after D+30.
 
-    Overdue means today > deadline (R27), so the overdue rung fires on the morning after it.
+    Overdue means today > deadline (R27), so the overdue rung fires on the morning after it;
+    the interview is proposed when overdue by more than 30 days (R28), the day after D+30.
     """
     after = deadline + timedelta(days=1)
     rungs = [
         ("prewarning", settings.add_days(deadline, -settings.prewarning_days)),
         ("overdue", after),
         ("notice", settings.add_days(deadline, settings.notice_days)),
-        ("interview", settings.add_days(deadline, settings.interview_days)),
+        ("interview", settings.add_days(deadline, settings.interview_days)
+         + timedelta(days=1)),
     ]
     if settings.prewarning_days == 0:
         rungs = rungs[1:]

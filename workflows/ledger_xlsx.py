@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from itertools import islice
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from models import User
 
 from .ledger import LedgerFilters, LedgerRow, iter_items
-from .ledger_rules import LedgerSettings
+from .ledger_rules import ZONE
 from .rectification import today
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,7 +89,7 @@ class _Prototypes:
 
 
 def _local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(ZoneInfo(LedgerSettings.timezone)).date() if moment else None
+    return moment.astimezone(ZONE).date() if moment else None
 
 
 def _wan(amount: Decimal | None) -> Decimal | None:

@@ -248,9 +248,15 @@ def test_interview_record_needs_the_commitments(bureau, as_user, get, post):
                       "commitments": ""}, status=422)
     field = resp.text.split('name="commitments"', 1)[1].split("</div>", 1)[0]
     assert "is required" in field and 'value="张局长"' in resp.text
+    follow_up = (rectification.today() + timedelta(days=30)).isoformat()
+    resp = post(url, {"decision": "interview", "interviewee_person": "张局长",
+                      "commitments": "一个月内整改到位", "interviewer": "王副局长"}, status=422)
+    assert "give the new deadline" in resp.text  # holding an interview sets a follow-up date
     post(url, {"decision": "interview", "interviewee_person": "张局长",
-               "commitments": "一个月内整改到位", "interviewer": "王副局长"})
+               "commitments": "一个月内整改到位", "interviewer": "王副局长",
+               "follow_up_deadline": follow_up})
     interview = db.scalars(select(InterviewRecord)).one()
     assert (interview.interviewee_person, interview.interviewer, interview.item_ids) == (
         "张局长", "王副局长", [item.id])
+    assert db.get(RectificationItem, item.id).deadline.isoformat() == follow_up
     assert db.get(Task, int(url.rsplit("/", 1)[1])).status == "completed"

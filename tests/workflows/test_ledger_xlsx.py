@@ -227,3 +227,14 @@ def test_an_empty_sheet_and_too_many_rows_are_refused(bureau):
 def test_only_the_performance_section_imports(bureau, username):
     with pytest.raises(Forbidden):
         import_problems(bureau.users[username], filled([row()]))
+
+
+def test_a_stray_cell_far_away_does_not_make_the_reader_walk_the_whole_sheet(bureau):
+    # A header, one problem, and a cell at XFD1048576: the reader keeps to the import columns
+    # and a bounded number of rows (before, this 5 KB file took minutes to read).
+    wb = load_workbook(BytesIO(filled([row()])))
+    wb.worksheets[0].cell(row=1_048_576, column=16_384, value="x")
+    out = BytesIO()
+    wb.save(out)
+    assert len(out.getvalue()) < 20_000
+    assert len(import_problems(bureau.perf, out.getvalue())) == 1

@@ -19,6 +19,7 @@ from tests.conftest import ready_task
 from workflows import evidence, rectification
 from workflows.engine import clock
 from workflows.errors import Conflict, Forbidden, InvalidInput
+from workflows.ledger_rules import ZONE
 from workflows.tasks import claim_task, complete_user_task, unclaim_task
 from workflows.timers import fire_next_due
 
@@ -156,9 +157,12 @@ def test_the_whole_ladder_fires_on_the_clock(bureau):
     item = fresh(item)
     assert rungs(item)[-1] == "notice" and item.escalation_level == "notice"
     assert keys(item) == ["enter_plan"]
-    clock.travel(timedelta(days=15))  # D+30
+    clock.travel(timedelta(days=15))  # D+30: overdue by 30 days, not yet by more (R28)
+    assert run_once() == 0 and rungs(item)[-1] == "notice"
+    clock.travel(timedelta(days=1))
     run_once()
     assert rungs(item)[-1] == "interview" and keys(item) == ["enter_plan", "interview_overdue"]
+    assert fresh(item).overdue_days(rectification.today()) == 31
     assert run_once() == 0  # each rung fires once
 
 
@@ -231,9 +235,8 @@ def test_settings_are_validated_field_by_field():
     from workflows.ledger_rules import validate_settings
     with pytest.raises(InvalidInput) as err:
         validate_settings({"deadline_days": "0", "day_kind": "lunar", "holidays": "2026-13-01",
-                           "timezone": "Mars/Base", "notice_days": "x"})
-    assert set(err.value.errors) == {"deadline_days", "day_kind", "holidays", "timezone",
-                                     "notice_days"}
+                           "notice_days": "x"})
+    assert set(err.value.errors) == {"deadline_days", "day_kind", "holidays", "notice_days"}
     ok = validate_settings({"deadline_days": "120", "holidays": "2026-10-08, 2026-10-09"})
     assert ok.deadline_days == 120 and ok.holidays == ["2026-10-08", "2026-10-09"]
 
@@ -360,3 +363,89 @@ def test_requests_never_fire_timers_the_worker_does(bureau):
     act(item, "enter_plan", bureau.filer1, measures="措施", responsible_person="张三")
     assert rungs(item) == [] and item.instance.next_timer_at <= clock.now()
     assert run_once() == 1 and rungs(item) == ["prewarning"]
+
+
+def test_a_held_interview_sets_the_follow_up_deadline_and_the_ladder_goes_on(bureau):
+    item = problem(bureau, deadline=(rectification.today() + timedelta(days=5)).isoformat())
+    clock.travel(timedelta(days=37))  # overdue by more than 30 days
+    run_once()
+    item = fresh(item)
+    assert keys(item) == ["enter_plan", "interview_overdue"]
+    follow_up = rectification.today() + timedelta(days=20)
+    act(item, "interview_overdue", bureau.leader, decision="interview",
+        interviewee_person="单位负责人", commitments="二十日内整改到位",
+        follow_up_deadline=follow_up.isoformat())
+    assert item.deadline == follow_up and item.escalation_level == "interview"
+    assert item.extension_history[-1]["kind"] == "interview"
+    assert keys(item) == ["enter_plan"] and run_once() == 0
+    clock.travel(timedelta(days=21))  # the day after the follow-up deadline
+    run_once()
+    assert rungs(fresh(item))[-2:] == ["prewarning", "overdue"]
+
+
+def test_an_extension_reaches_the_units_later_tasks(bureau):
+    item = problem(bureau, severity="serious")
+    new = item.deadline + timedelta(days=45)
+    act(item, "interview_serious", bureau.leader, decision="extend", comment="跨年项目",
+        new_deadline=new.isoformat())
+    act(item, "enter_plan", bureau.filer1, measures="措施", responsible_person="张三")
+    act(item, "approve_plan", bureau.leader1, decision="approve")
+    due = ready_task(item.instance_id, "submit_evidence").due_at
+    assert due.astimezone(ZONE).date() == new + timedelta(days=1)  # the end of the new deadline
+
+
+def test_verification_goes_to_the_units_liaison_of_the_day(bureau):
+    item = problem(bureau)
+    item.unit.liaison_user_id = bureau.cadre1b.id  # the unit was handed to another cadre (R30)
+    db.flush()
+    to_verification(bureau, item)
+    assert ready_task(item.instance_id, "verify").assignee_id == bureau.cadre1b.id
+
+
+def test_an_earlier_plan_author_cannot_approve_the_plan(bureau):
+    item = problem(bureau)
+    act(item, "enter_plan", bureau.both1, measures="措施", responsible_person="张三")
+    act(item, "approve_plan", bureau.leader1, decision="return", comment="不具体")
+    unclaim_task(ready_task(item.instance_id, "enter_plan"), bureau.both1)
+    act(item, "enter_plan", bureau.filer1, measures="具体措施", responsible_person="张三")
+    with pytest.raises(Forbidden):
+        act(item, "approve_plan", bureau.both1, decision="approve")
+
+
+def test_an_uploader_of_the_evidence_cannot_verify_it(bureau, make_user):
+    both = make_user("filer_and_perf", "unit_filer", "perf_staff", unit="U1")
+    item = problem(bureau)
+    act(item, "enter_plan", bureau.filer1, measures="措施", responsible_person="张三")
+    act(item, "approve_plan", bureau.leader1, decision="approve")
+    upload(item, both)
+    act(item, "submit_evidence", bureau.filer1)
+    unclaim_task(ready_task(item.instance_id, "verify"), bureau.cadre1)
+    with pytest.raises(Forbidden):
+        act(item, "verify", both, decision="pass")
+
+
+def test_an_administrator_with_a_unit_role_cannot_upload(bureau, make_user):
+    admin = make_user("admin_filer", "admin", "unit_filer", unit="U1")
+    item = problem(bureau)
+    with pytest.raises(Forbidden):
+        upload(item, admin)
+    assert not evidence.can_upload(item, admin)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("deadline", "9999-12-31"), ("deadline", "1999-12-31"), ("unit_id", 10**30),
+    ("unit_id", -1), ("project_id", 10**30), ("amount_involved", "1e20"),
+])
+def test_absurd_values_are_refused_not_crashed_on(bureau, field, value):
+    with pytest.raises(InvalidInput) as err:
+        problem(bureau, **{field: value})
+    assert field in err.value.errors
+
+
+def test_an_overlong_interviewer_is_refused(bureau):
+    item = problem(bureau, severity="serious")
+    with pytest.raises(InvalidInput) as err:
+        act(item, "interview_serious", bureau.leader, decision="interview",
+            interviewee_person="x", commitments="y", interviewer="长" * 101,
+            follow_up_deadline=(rectification.today() + timedelta(days=9)).isoformat())
+    assert "interviewer" in err.value.errors

@@ -109,8 +109,8 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
                   comment: str | None = None, rearm: dict | None = None) -> None:
     """Complete one ready human task of a locked instance and advance the workflow.
 
-    `rearm` is data written into every waiting timer, whose due time is then computed afresh
-    (an extension moves the deadline ladder of a parallel branch).
+    `rearm` is data written into every ready and waiting task, and waiting timers compute their
+    due time afresh (an extension moves the deadline ladder of a parallel branch).
     """
     if instance.status != "running":
         raise Conflict(Msg("this process instance is no longer running"))
@@ -201,17 +201,18 @@ def _dispatch(instance: ProcessInstance, events: list[ThrownEvent]) -> None:
 
 
 def _rearm_timers(workflow, data: dict) -> None:
-    """Write `data` into every waiting timer and let it compute its due time again.
+    """Write `data` into every ready and waiting task, and let waiting timers compute their due
+    time again (a moved deadline reaches both the timers and the tasks still to come).
 
     A waiting task re-inherits its parent's data on every refresh (parent values win), so the
     parent carries the new values too.
     """
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        for holder in (task.parent, task):
+            if holder is not None:
+                holder.data.update(data)
         definition = getattr(task.task_spec, "event_definition", None)
         if type(definition).__name__ in TIMER_EVENTS:
-            for holder in (task.parent, task):
-                if holder is not None:
-                    holder.data.update(data)
             task.internal_data.pop("event_value", None)
             task.internal_data.pop("event_fired", None)
     workflow.refresh_timers()
@@ -312,9 +313,20 @@ def _scope_of(unit_id: int | None) -> tuple[int | None, int | None]:
     return unit_id, unit.expenditure_section_id if unit else None
 
 
+def _assignment_data(instance, spiff_task, assignee: str | None) -> dict:
+    """Task data, where `liaison_user` is the unit's liaison cadre now, not when the instance
+    started: a unit handed to another cadre (R30) sends its new tasks to that cadre."""
+    if not assignee or "liaison_user" not in assignee or instance.unit_id is None:
+        return spiff_task.data
+    liaison = db.scalar(select(User.username).join(
+        BudgetUnit, BudgetUnit.liaison_user_id == User.id).where(BudgetUnit.id == instance.unit_id))
+    return {**spiff_task.data, "liaison_user": liaison}
+
+
 def _new_task_row(instance, spiff_task, meta: dict, scope, now) -> Task:
     groups = meta.get("candidate_groups", [])
-    assignee = resolve_value(meta.get("assignee"), spiff_task.data)
+    assignee = resolve_value(meta.get("assignee"),
+                             _assignment_data(instance, spiff_task, meta.get("assignee")))
     assignee_id = None
     if assignee:
         assignee_id = db.scalar(select(User.id).where(User.username == assignee,
