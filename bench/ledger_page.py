@@ -51,14 +51,15 @@ FROM generate_series(1, :items) g;
 INSERT INTO rectification_item (bureau_id, fiscal_year, problem_id, source, unit_id,
     responsible_person, co_sections, measures, plan_due, deadline, original_deadline, status,
     return_count, escalation_level, verify_comment, extension_history, closed_on_time,
-    signed_off_at, created_at, updated_at)
+    signed_off_at, search_text, created_at, updated_at)
 SELECT p.bureau_id, p.fiscal_year, p.id, p.source, p.unit_id, '责任人' || p.id, '[]', '',
     NULL, current_date + ((p.id % 241) - 120), current_date + ((p.id % 241) - 120),
     (ARRAY['assigned','plan_submitted','in_progress','evidence_submitted','returned',
            'verified','signed_off','signed_off','signed_off','signed_off'])[1 + p.id % 10],
     p.id % 3, (ARRAY['none','reminder','notice','interview'])[1 + p.id % 4], '', '[]',
     CASE WHEN p.id % 10 >= 6 THEN p.id % 3 > 0 END,
-    CASE WHEN p.id % 10 >= 6 THEN now() END, now(), now()
+    CASE WHEN p.id % 10 >= 6 THEN now() END,
+    p.problem_list_no || ' ' || p.description || ' ' || p.source_ref, now(), now()
 FROM problem p;
 """
 

@@ -90,6 +90,8 @@ class RectificationItem(Timestamps, Base):
     # Whether the sign-off fell on or before the deadline (in the bureau's time zone).
     closed_on_time: Mapped[bool | None]
     extension_history: Mapped[list] = mapped_column(JsonDoc, default=list)
+    # The problem's list number, description and source, searched without joining the problem.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
 
     problem: Mapped[Problem] = relationship(lazy="joined", innerjoin=True)

@@ -197,19 +197,19 @@ def _filtered(user: User, f: LedgerFilters, on: date) -> list[ColumnElement[bool
     if f.q:
         escaped = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
-        where.append(or_(Problem.description.like(like, escape="\\"),
-                         Problem.problem_list_no.like(like, escape="\\"),
-                         BudgetUnit.name.like(like, escape="\\")))
+        units = select(BudgetUnit.id).where(BudgetUnit.name.like(like, escape="\\"))
+        where.append(or_(RectificationItem.search_text.like(like, escape="\\"),
+                         RectificationItem.unit_id.in_(units)))
     return where
 
 
 def _base(columns, user: User, f: LedgerFilters, on: date, *, joined: bool = True) -> Select:
-    """The filtered items; the problem and unit are joined only when needed (a search, a sort
-    by unit, the row columns), so counts and sums read the item table alone."""
+    """The filtered items; the problem and unit are joined only when needed (a sort by unit,
+    the row columns), so counts, sums and searches read the item table alone."""
     query = select(*columns).select_from(RectificationItem)
-    if joined or f.q:
+    if joined:
         query = query.join(Problem, Problem.id == RectificationItem.problem_id)
-    if joined or f.q or f.sort == "unit":
+    if joined or f.sort == "unit":
         query = query.join(BudgetUnit, BudgetUnit.id == RectificationItem.unit_id)
     return query.where(*_filtered(user, f, on))
 

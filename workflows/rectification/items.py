@@ -224,7 +224,8 @@ def _create(user: User, row: dict) -> RectificationItem:
         source=problem.source, unit_id=unit.id, responsible_person=person,
         plan_due=settings.add_days(on, settings.plan_days), deadline=deadline,
         original_deadline=deadline, status="assigned", escalation_level="none",
-        co_sections=[], extension_history=[])
+        co_sections=[], extension_history=[],
+        search_text=" ".join((problem.problem_list_no, problem.description, problem.source_ref)))
     db.add(item)
     db.flush()
     instance = runtime.start_instance(

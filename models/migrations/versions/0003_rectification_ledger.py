@@ -130,6 +130,7 @@ def upgrade() -> None:
     sa.Column('signed_off_at', models.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('closed_on_time', sa.Boolean(), nullable=True),
     sa.Column('extension_history', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.base.UtcDateTime(timezone=True), nullable=False),
