@@ -72,7 +72,8 @@ class RectificationItem(Timestamps, Base):
     responsible_person: Mapped[str] = mapped_column(String(100), default="")
     co_sections: Mapped[list] = mapped_column(JsonDoc, default=list)
     measures: Mapped[str] = mapped_column(Text, default="")
-    plan_due: Mapped[date | None] = mapped_column(Date)
+    plan_due: Mapped[date | None] = mapped_column(Date)  # when the unit's plan is due (R27)
+    planned_completion: Mapped[date | None] = mapped_column(Date)  # the unit's own target date
     deadline: Mapped[date] = mapped_column(Date)
     original_deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="assigned")

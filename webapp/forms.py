@@ -240,18 +240,17 @@ class RectPlanForm(RectForm):
 
     measures = TextAreaField()
     responsible_person = StringField()
-    plan_due = StringField()
+    planned_completion = StringField()
 
     @classmethod
     def from_item(cls, item: RectificationItem | None) -> RectPlanForm:
-        """Prefilled with what the item holds (a returned plan comes back as it was); the plan
-        date only once the unit has chosen one, so an empty one keeps the default (R27)."""
+        """Prefilled with what the item holds (a returned plan comes back as it was)."""
         if item is None:
             return cls()
-        chosen = item.plan_due if item.filer_id is not None else None
+        planned = item.planned_completion
         return cls(data={"measures": item.measures or "",
                          "responsible_person": item.responsible_person or "",
-                         "plan_due": chosen.isoformat() if chosen else ""})
+                         "planned_completion": planned.isoformat() if planned else ""})
 
 
 class RectDecisionForm(RectForm):

@@ -367,9 +367,7 @@ def item_view(item_id: int, user: User, on: date | None = None) -> ItemView:
     on = on or today()
     audit = db.execute(
         select(AuditLog, User.name).outerjoin(User, User.id == AuditLog.actor_id)
-        .where(or_(and_(AuditLog.entity == "rectification_item",
-                        AuditLog.entity_id == str(item.id)),
-                   and_(AuditLog.entity == "problem", AuditLog.entity_id == str(item.problem_id))))
+        .where(AuditLog.entity == "rectification_item", AuditLog.entity_id == str(item.id))
         .order_by(AuditLog.id)).all()
     history = [HistoryEntry(a.at, name, a.action, a.reason, a.after) for a, name in audit]
     evidence = list(db.scalars(select(Document).where(

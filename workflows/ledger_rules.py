@@ -144,7 +144,6 @@ def ladder(settings: LedgerSettings, deadline: date) -> list[dict]:
             for rung, day in rungs]
 
 
-def deadline_at(settings: LedgerSettings, day: date) -> str:
-    """End of the deadline day, as the due time of the unit's task."""
-    return (_at(settings, day + timedelta(days=1)) - timedelta(hours=settings.reminder_hour)
-            ).isoformat()
+def deadline_at(day: date) -> str:
+    """The last minute of the deadline day (Beijing time): the due time of the unit's task."""
+    return datetime.combine(day, time(23, 59), ZONE).isoformat()

@@ -28,23 +28,27 @@ PROJECT = "义务教育薄弱环节改善"
 USERS = {
     "cadre": (["section_cadre"], "李联络", None, "S-EDU"),
     "perf": (["perf_staff"], "王绩效", None, "S-PERF"),
+    "chief": (["perf_chief"], "陈股长", None, "S-PERF"),
     "filer": (["unit_filer"], "张填报", "U1", None),
     "leader": (["unit_leader"], "赵局长", "U1", None),
+    "filer2": (["unit_filer"], "孙填报", "U2", None),
 }
 
 
 def seed() -> None:
-    """One expenditure section with one unit and its liaison, the performance section, one
-    filer and one leader of the unit, one project; the bundled diagrams deployed."""
+    """One expenditure section with two units and their liaison, the performance section (staff
+    and chief), a filer and a leader of U1, a filer of U2, one project; the bundled diagrams
+    deployed."""
     with transaction():
         deploy_directory(BPMN_DIR)
         org.add_section("S-EDU", "教科文股", "expenditure")
         org.add_section("S-PERF", "绩效股", "performance")
-        for username in ("cadre", "perf"):
+        for username in ("cadre", "perf", "chief"):
             roles, name, _unit, section = USERS[username]
             org.add_user(username, PASSWORD, roles, name=name, section_code=section)
         org.add_unit("U1", "区教育局", "S-EDU", "cadre")
-        for username in ("filer", "leader"):
+        org.add_unit("U2", "区卫生健康局", "S-EDU", "cadre")
+        for username in ("filer", "leader", "filer2"):
             roles, name, unit, _section = USERS[username]
             org.add_user(username, PASSWORD, roles, name=name, unit_code=unit)
         org.add_project("U1", PROJECT, 3_200_000, fiscal_year=2027)

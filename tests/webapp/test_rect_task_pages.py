@@ -102,15 +102,15 @@ def test_item_walks_from_plan_to_sign_off(bureau, as_user, get, post):
     for text in (DESCRIPTION, "区教育局", "Audit", "Use of funds", "12.50 (10,000 yuan)",
                  item.deadline.isoformat(), f'href="/ledger/items/{item.id}"'):
         assert text in summary, text
-    assert 'name="measures"' in page and 'name="plan_due"' in page
+    assert 'name="measures"' in page and 'name="planned_completion"' in page
 
     resp = post(plan_url, {"measures": " ", "responsible_person": "张三"}, status=422)
     measures = resp.text.split('name="measures"', 1)[1].split("</div>", 1)[0]
     assert "is required" in measures and 'value="张三"' in resp.text
     late = (item.deadline + timedelta(days=1)).isoformat()
     resp = post(plan_url, {"measures": "收回资金", "responsible_person": "张三",
-                           "plan_due": late}, status=422)
-    assert "the plan date must not be after the deadline" in resp.text
+                           "planned_completion": late}, status=422)
+    assert "the planned completion date must not be after the deadline" in resp.text
     assert fresh(item).status == "assigned"
     resp = post(plan_url, {"measures": "收回资金并完善制度", "responsible_person": "张三"})
     assert resp.headers["Location"] == "/inbox"

@@ -391,7 +391,8 @@ def test_an_extension_reaches_the_units_later_tasks(bureau):
     act(item, "enter_plan", bureau.filer1, measures="措施", responsible_person="张三")
     act(item, "approve_plan", bureau.leader1, decision="approve")
     due = ready_task(item.instance_id, "submit_evidence").due_at
-    assert due.astimezone(ZONE).date() == new + timedelta(days=1)  # the end of the new deadline
+    local = due.astimezone(ZONE)  # the last minute of the new deadline day, Beijing time
+    assert (local.date(), local.hour, local.minute) == (new, 23, 59)
 
 
 def test_verification_goes_to_the_units_liaison_of_the_day(bureau):
@@ -449,3 +450,13 @@ def test_an_overlong_interviewer_is_refused(bureau):
             interviewee_person="x", commitments="y", interviewer="长" * 101,
             follow_up_deadline=(rectification.today() + timedelta(days=9)).isoformat())
     assert "interviewer" in err.value.errors
+
+
+def test_a_return_reaches_the_unit_in_its_notifications(bureau):
+    item = problem(bureau)
+    to_verification(bureau, item)
+    act(item, "verify", bureau.cadre1, decision="return", comment="缺少资金归垫凭证")
+    notes = db.scalars(select(Notification).where(Notification.user_id == bureau.filer1.id,
+                                                  Notification.kind == "returned")).all()
+    assert len(notes) == 1 and notes[0].params["reason"] == "缺少资金归垫凭证"
+    assert notes[0].entity_id == item.id

@@ -80,7 +80,8 @@ def _detail(view: ItemView) -> dict:
         "overdue_days": view.overdue_days, "escalation_level": item.escalation_level,
         "return_count": item.return_count, "signed_off_at": item.signed_off_at,
         "measures": item.measures, "responsible_person": item.responsible_person,
-        "plan_due": item.plan_due, "suggested_measure": problem.suggested_measure,
+        "plan_due": item.plan_due, "planned_completion": item.planned_completion,
+        "suggested_measure": problem.suggested_measure,
         "verify_result": item.verify_result, "verify_comment": item.verify_comment,
         "verified_at": item.verified_at,
         "verified_by": {"id": item.verified_by_id, "name": verifier}

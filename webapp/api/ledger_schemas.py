@@ -157,7 +157,9 @@ class LedgerItemDetailSchema(LedgerItemSchema):
     fiscal_year = fields.Integer()
     measures = fields.String()
     responsible_person = fields.String()
-    plan_due = fields.Date(allow_none=True)
+    plan_due = fields.Date(allow_none=True, metadata={"description": "when the plan is due"})
+    planned_completion = fields.Date(allow_none=True, metadata={
+        "description": "when the unit plans to finish"})
     suggested_measure = fields.String()
     verify_result = fields.String(allow_none=True, metadata={"description": "pass or fail"})
     verify_comment = fields.String()

@@ -140,7 +140,8 @@ class CompleteTaskSchema(Schema):
     # ledger tasks (the form handlers validate them, dates as YYYY-MM-DD)
     measures = fields.String(metadata={"description": "ledger plan: the rectification measures"})
     responsible_person = fields.String(metadata={"description": "ledger plan: who answers"})
-    plan_due = fields.String(allow_none=True, metadata={"description": "ledger plan: date"})
+    planned_completion = fields.String(allow_none=True, metadata={
+        "description": "ledger plan: when the unit expects to finish (≤ the deadline)"})
     held_at = fields.String(allow_none=True, metadata={"description": "interview: date held"})
     interviewee_person = fields.String(metadata={"description": "interview: who was heard"})
     interviewer = fields.String(allow_none=True, metadata={"description": "interview: by whom"})

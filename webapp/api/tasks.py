@@ -33,7 +33,7 @@ protect(blp)
 FORM_BODY_KEYS = {
     "jixiao:goal_sheet": {"sheet"},
     "jixiao:goal_review": {"decision", "comment", "rating", "score"},
-    "jixiao:rect_plan": {"measures", "responsible_person", "plan_due"},
+    "jixiao:rect_plan": {"measures", "responsible_person", "planned_completion"},
     "jixiao:rect_plan_review": {"decision", "comment"},  # approve | return
     "jixiao:rect_evidence": {"comment"},
     "jixiao:rect_verify": {"decision", "comment"},  # pass | return (a return needs a comment)

@@ -54,6 +54,8 @@ REMINDER_LABELS = {
     "notice": _l("Written notice"),
     "interview": _l("Interview proposal"),
 }
+# What a notification is about: a rung of the ladder, or a return to the unit.
+NOTIFICATION_LABELS = {**REMINDER_LABELS, "returned": _l("Returned")}
 TRIGGER_LABELS = {
     "overdue": _l("Long overdue"),
     "repeated_return": _l("Returned repeatedly"),

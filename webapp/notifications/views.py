@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from workflows.notifications import UNREAD_CAP, list_notifications, mark_read
 
 from ..forms import safe_next
-from ..ledger.labels import REMINDER_LABELS
+from ..ledger.labels import NOTIFICATION_LABELS
 
 bp = Blueprint("notifications", __name__)
 
@@ -41,7 +41,7 @@ def index():
     unread_only = request.args.get("unread") == "1"
     items = list_notifications(current_user, limit=PAGE_SIZE, unread_only=unread_only)
     return render_template("notifications/index.html", items=items, unread_only=unread_only,
-                           page_size=PAGE_SIZE, kind_labels=REMINDER_LABELS)
+                           page_size=PAGE_SIZE, kind_labels=NOTIFICATION_LABELS)
 
 
 @bp.route("/notifications/read", methods=["POST"])

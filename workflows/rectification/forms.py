@@ -26,6 +26,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..evidence import OWNER, evidence_count
 from ..ledger_rules import deadline_at, ladder
 from ..messages import Msg
+from ..notifications import notify
 from ..tasks import Completion, register_form
 from .items import MAX_RETURNS, _date, _text, item_for_instance, settings_of, today
 
@@ -53,6 +54,11 @@ def _decision(payload: dict, options: tuple[str, ...], comment_on: tuple[str, ..
     return decision, comment.strip()
 
 
+def _tell_unit(item: RectificationItem, user_ids: list[int | None], message: Msg) -> None:
+    """A return reaches the unit's people in their notifications, not only in the inbox."""
+    notify(user_ids, "returned", message, entity="rectification_item", entity_id=item.id)
+
+
 def _open(item: RectificationItem) -> None:
     if item.signed_off:
         raise Conflict(Msg("this item is signed off and can no longer change (R27)"))
@@ -60,25 +66,27 @@ def _open(item: RectificationItem) -> None:
 
 @register_form("jixiao:rect_plan")
 def enter_plan(task: Task, instance: ProcessInstance, user: User, payload: dict) -> Completion:
-    """The unit's filer enters the measures, the responsible person and the plan date."""
+    """The unit's filer enters the measures, the responsible person and, if they wish, the date
+    by which they plan to complete the rectification (no later than the deadline)."""
     item = item_for_instance(instance)
     _open(item)
     errors: dict[str, list] = {}
     measures = _text(payload, "measures", errors, required=True)
     person = _text(payload, "responsible_person", errors, required=True, limit=100)
-    plan_due = _date(payload, "plan_due", errors)
-    if plan_due is not None and plan_due > item.deadline:
-        errors["plan_due"] = [Msg("the plan date must not be after the deadline")]
+    planned = _date(payload, "planned_completion", errors)
+    if planned is not None and planned > item.deadline:
+        errors["planned_completion"] = [Msg("the planned completion date must not be after the "
+                                            "deadline")]
     if errors:
         raise InvalidInput(Msg("the plan has errors"), errors)
     before = {"status": item.status}
     item.measures, item.responsible_person = measures, person
-    item.plan_due = plan_due or item.plan_due
+    item.planned_completion = planned
     item.filer_id = user.id
     item.status = "plan_submitted"
     record(user.id, "rectification_item", item.id, "plan.submit", before=before,
-           after={"status": item.status, "plan_due": item.plan_due.isoformat()
-                  if item.plan_due else None})
+           after={"status": item.status, "planned_completion": planned.isoformat()
+                  if planned else None})
     return Completion(data={"decision": "submit", "filer": user.username}, decision="submit")
 
 
@@ -100,6 +108,10 @@ def review_plan(task: Task, instance: ProcessInstance, user: User, payload: dict
     item.status = "in_progress" if decision == "approve" else "assigned"
     record(user.id, "rectification_item", item.id, f"plan.{decision}", before=before,
            after={"status": item.status}, reason=comment or None)
+    if decision == "return":
+        _tell_unit(item, [item.filer_id], Msg(
+            "The rectification plan of ledger item %(item)s was returned: %(reason)s",
+            item=item.id, reason=comment))
     return Completion(data={"decision": decision}, decision=decision, comment=comment)
 
 
@@ -149,6 +161,9 @@ def verify(task: Task, instance: ProcessInstance, user: User, payload: dict) -> 
     else:
         item.status, item.verify_result = "returned", "fail"
         item.return_count += 1
+        _tell_unit(item, [item.submitted_by_id, item.filer_id], Msg(
+            "The evidence of ledger item %(item)s was returned: %(reason)s",
+            item=item.id, reason=comment))
     record(user.id, "rectification_item", item.id, f"verify.{decision}", before=before,
            after={"status": item.status, "return_count": item.return_count},
            reason=comment or None)
@@ -179,6 +194,8 @@ def sign_off(task: Task, instance: ProcessInstance, user: User, payload: dict) -
         item.closed_on_time = today() <= item.deadline
     else:
         item.status, item.verify_result = "in_progress", None
+        _tell_unit(item, [item.submitted_by_id, item.filer_id], Msg(
+            "Ledger item %(item)s was not signed off: %(reason)s", item=item.id, reason=comment))
     record(user.id, "rectification_item", item.id, decision.replace("_", "."), before=before,
            after={"status": item.status}, reason=comment or None)
     return Completion(data={"decision": decision}, decision=decision, comment=comment or None)
@@ -249,7 +266,7 @@ def _move_deadline(item: RectificationItem, user: User, new_deadline: date, reas
     item.extension_history = [*item.extension_history, entry]
     if kind == "extend":
         item.escalation_level = "none"  # a granted extension clears the ladder; an interview stays
-    due = deadline_at(settings, new_deadline)
+    due = deadline_at(new_deadline)
     _move_task_due(item, due)
     record(user.id, "rectification_item", item.id, kind, before=before,
            after={"deadline": new_deadline.isoformat(),

@@ -236,8 +236,8 @@ def _create(user: User, row: dict) -> RectificationItem:
               "interview_after_returns": settings.interview_after_returns,
               "ladder": ladder(settings, deadline), "step": 0, "return_count": 0,
               "filer": "", "liaison_user": unit.liaison.username if unit.liaison else None,
-              "plan_due_at": deadline_at(settings, item.plan_due),
-              "deadline_at": deadline_at(settings, deadline)})
+              "plan_due_at": deadline_at(item.plan_due),
+              "deadline_at": deadline_at(deadline)})
     item.instance_id = instance.id
     record(user.id, "problem", problem.id, "create",
            after={"source": problem.source, "unit_id": unit.id, "severity": problem.severity})

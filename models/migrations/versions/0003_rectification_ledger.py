@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.Column('co_sections', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('measures', sa.Text(), nullable=False),
     sa.Column('plan_due', sa.Date(), nullable=True),
+    sa.Column('planned_completion', sa.Date(), nullable=True),
     sa.Column('deadline', sa.Date(), nullable=False),
     sa.Column('original_deadline', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),

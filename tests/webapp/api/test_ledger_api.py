@@ -249,8 +249,10 @@ def test_the_verifier_cannot_sign_off_the_same_item(api, problem):
 def test_the_plan_form_over_the_api(api, problem):
     item_id = problem()
     ok(complete(api, item_id, "enter_plan", "filer1", {
-        "measures": "收回资金并完善制度", "responsible_person": "张三", "plan_due": later(20)}))
-    assert detail(api, item_id)["status"] == "plan_submitted"
+        "measures": "收回资金并完善制度", "responsible_person": "张三",
+        "planned_completion": later(20)}))
+    body = detail(api, item_id)
+    assert body["status"] == "plan_submitted" and body["planned_completion"] == later(20)
 
 
 # ------------------------------------------------------------------------------ export
