@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import signal
 from datetime import date
@@ -165,6 +166,9 @@ def worker(once: bool, interval: float):
     if once:
         click.echo(f"fired timers of {timers.run_once()} instance(s)")
         return
+    # the worker's own log lines (fired timers, failures and retries) go to stderr
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stopping = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
