@@ -18,23 +18,10 @@ from workflows.ledger_rules import SETTINGS_KEY, settings_for
 from workflows.org import default_bureau
 from workflows.workdays import WorkCalendar
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _english(app, client):
-    """Read English pages."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def as_user(client, login):
-    """Log out whoever is logged in, then log in as this user."""
-    def switch(username: str) -> None:
-        client.post("/logout")
-        resp = login(username)
-        assert resp.status_code == 302, resp.text
-    return switch
 
 
 def make(bureau, user="filer1", days=30, **over):

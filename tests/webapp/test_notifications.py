@@ -12,21 +12,7 @@ from workflows import rectification
 from workflows.messages import Msg
 from workflows.notifications import UNREAD_CAP, notify
 
-
-@pytest.fixture(autouse=True)
-def _english(app, client):
-    """Read English pages."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def as_user(client, login):
-    """Log out whoever is logged in, then log in as this user."""
-    def switch(username: str) -> None:
-        client.post("/logout")
-        resp = login(username)
-        assert resp.status_code == 302, resp.text
-    return switch
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def overdue(user_ids, item_id: int) -> None:

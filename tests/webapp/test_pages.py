@@ -14,31 +14,7 @@ from workflows import org
 from workflows.goal_review import sheet_for_instance, start_goal_declaration
 from workflows.tasks import COUNT_CAP, complete_user_task
 
-
-@pytest.fixture(autouse=True)
-def _english(app, client):
-    """Read English pages."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def as_user(client, login):
-    """Log out whoever is logged in, then log in as this user."""
-    def switch(username: str) -> None:
-        client.post("/logout")
-        resp = login(username)
-        assert resp.status_code == 302, resp.text
-    return switch
-
-
-@pytest.fixture
-def get(client):
-    """GET a page, check its status and return its text."""
-    def do(path: str, status: int = 200) -> str:
-        resp = client.get(path)
-        assert resp.status_code == status, resp.text[:3000]
-        return resp.text
-    return do
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def sheet_fields(sheet: dict = GOOD_SHEET, **overrides) -> dict:
