@@ -151,7 +151,8 @@ class Notification(Base):
     """An in-app message to one user; `message` is an English msgid, shown translated."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_inbox", "user_id", "read_at", "id"),)
+    __table_args__ = (Index("ix_notification_inbox", "user_id", "read_at", "id"),
+                      Index("ix_notification_mail", "emailed_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
@@ -162,6 +163,7 @@ class Notification(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]  # set once the optional reminder e-mail went out
 
 
 class InterviewRecord(Timestamps, Base):

@@ -62,6 +62,8 @@ class User(Timestamps, Base):
     # Bumped on password change so that issued API tokens stop working.
     credential_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where reminder e-mails go, when the bureau turns e-mail on; none by default.
+    email: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("budget_unit.id", use_alter=True))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
 

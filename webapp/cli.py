@@ -11,14 +11,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from models import transaction
 from models.migrate import upgrade
 from workflows import demo as demo_ops
-from workflows import org, timers
+from workflows import mailer, org, timers
 from workflows.deploy import BPMN_DIR, deploy_directory
 from workflows.errors import JixiaoError
+
+from . import mail
 
 
 def _create_app(*_args):
@@ -94,11 +96,12 @@ def user_group():
 @click.option("--unit", "unit_code")
 @click.option("--section", "section_code")
 @click.option("--name")
+@click.option("--email", help="where reminder e-mails go (when e-mail is switched on)")
 @in_transaction
-def user_add(username, password, roles, unit_code, section_code, name):
+def user_add(username, password, roles, unit_code, section_code, name, email):
     """Add a user with one or more roles."""
     user = org.add_user(username, password, list(roles), name=name, unit_code=unit_code,
-                        section_code=section_code)
+                        section_code=section_code, email=email)
     click.echo(f"user {user.username} created (id {user.id}) roles: {', '.join(roles)}")
 
 
@@ -159,12 +162,21 @@ def _load_demo() -> bool:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="fire what is due now, then exit")
 @click.option("--interval", default=5.0, show_default=True, help="seconds to sleep when idle")
 def worker(once: bool, interval: float):
     """Fire due BPMN timers; run as many workers as you like against one PostgreSQL."""
+    app = current_app._get_current_object()
+    send = mail.sender(app)
+    render = mail.renderer(app)
+
+    def mail_round() -> int:
+        return mailer.send_pending(render, send) if send is not None else 0
     if once:
         click.echo(f"fired timers of {timers.run_once()} instance(s)")
+        if send is not None:
+            click.echo(f"sent {mail_round()} reminder e-mail(s)")
         return
     # the worker's own log lines (fired timers, failures and retries) go to stderr
     logging.basicConfig(level=logging.INFO,
@@ -173,7 +185,9 @@ def worker(once: bool, interval: float):
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
     click.echo(f"worker started (pid {os.getpid()}); Ctrl-C stops it")
-    timers.run_worker(lambda: bool(stopping), interval=interval)
+    if send is None:
+        click.echo("reminder e-mails are off (set JIXIAO_SMTP_URL to send them)")
+    timers.run_worker(lambda: bool(stopping), interval=interval, after_round=mail_round)
     click.echo("worker stopped")
 
 

@@ -50,6 +50,10 @@ class Config:
     FILE_STORE = os.environ.get("JIXIAO_FILE_STORE") or str(INSTANCE_DIR / "files")
     MAX_EVIDENCE_BYTES = int(os.environ.get("JIXIAO_MAX_EVIDENCE_MB", 20)) * 1024 * 1024
     MAX_CONTENT_LENGTH = MAX_EVIDENCE_BYTES + 1024 * 1024  # one file plus the form around it
+    # Reminder e-mails are off unless an SMTP server is named; links in them start with BASE_URL.
+    SMTP_URL = os.environ.get("JIXIAO_SMTP_URL") or None
+    MAIL_FROM = os.environ.get("JIXIAO_MAIL_FROM", "jixiao@localhost")
+    BASE_URL = os.environ.get("JIXIAO_BASE_URL", "http://127.0.0.1:5000")
     API_TITLE = "jixiao API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .messages import Msg
 
 MIN_PASSWORD = 8
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def default_bureau() -> FinanceBureau:
@@ -64,8 +66,12 @@ def add_section(code: str, name: str, kind: str, actor_id: int | None = None) ->
 
 def add_user(username: str, password: str, roles: list[str], *, name: str | None = None,
              unit_code: str | None = None, section_code: str | None = None,
-             actor_id: int | None = None, password_hash: str | None = None) -> User:
+             actor_id: int | None = None, password_hash: str | None = None,
+             email: str | None = None) -> User:
     """Create a user holding one or more roles (bulk loaders may pass a precomputed hash)."""
+    if email is not None and (len(email) > 200 or not EMAIL.fullmatch(email)):
+        raise InvalidInput(Msg("bad e-mail address"),
+                           {"email": [Msg("not an e-mail address: %(email)s", email=email)]})
     if password_hash is None and len(password) < MIN_PASSWORD:
         raise InvalidInput(Msg("password too short"),
                            {"password": [Msg("at least %(n)s characters", n=MIN_PASSWORD)]})
@@ -89,7 +95,7 @@ def add_user(username: str, password: str, roles: list[str], *, name: str | None
     user = User(username=username, name=name or username,
                 password_hash=password_hash or generate_password_hash(password),
                 unit_id=unit.id if unit else None, section_id=section.id if section else None,
-                role_links=[UserRole(role_code=r) for r in dict.fromkeys(roles)])
+                email=email, role_links=[UserRole(role_code=r) for r in dict.fromkeys(roles)])
     db.add(user)
     db.flush()
     record(actor_id, "user", user.id, "create", after={"username": username, "roles": roles})

@@ -69,11 +69,16 @@ def run_once(now: datetime | None = None, limit: int = 10_000) -> int:
     return fired
 
 
-def run_worker(stop: Callable[[], bool], interval: float = 5.0) -> None:
-    """Fire due timers until `stop()` is true, sleeping `interval` seconds when idle."""
+def run_worker(stop: Callable[[], bool], interval: float = 5.0,
+               after_round: Callable[[], int] | None = None) -> None:
+    """Fire due timers until `stop()` is true, sleeping `interval` seconds when idle;
+    `after_round` (e.g. sending reminder e-mails) runs after each round."""
     while not stop():
         fired = run_once()
         if fired:
             log.info("fired timers of %d instance(s)", fired)
-        else:
+        mailed = after_round() if after_round is not None else 0
+        if mailed:
+            log.info("sent %d reminder e-mail(s)", mailed)
+        if not fired:
             time.sleep(interval)

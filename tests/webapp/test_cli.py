@@ -77,3 +77,15 @@ def test_worker_once_fires_due_timers(runner, bureau):
     finally:
         clock.reset()
     assert result.exit_code == 0 and result.output.strip() == "fired timers of 1 instance(s)"
+
+
+def test_user_add_keeps_an_email_address_and_refuses_a_bad_one(runner, bureau):
+    from models import User, db
+    ok = runner.invoke(args=["user", "add", "mailer", "--password", "long-enough-pw",
+                             "--role", "perf_staff", "--email", "mailer@czj.example.gov.cn"])
+    assert ok.exit_code == 0, ok.output
+    assert db.scalar(select(User.email).where(User.username == "mailer")) == \
+        "mailer@czj.example.gov.cn"
+    bad = runner.invoke(args=["user", "add", "nomail", "--password", "long-enough-pw",
+                              "--role", "perf_staff", "--email", "not-an-address"])
+    assert bad.exit_code != 0 and "not an e-mail address" in bad.output

@@ -49,11 +49,16 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('read_at', models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('emailed_at', models.base.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_notification_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_inbox', ['user_id', 'read_at', 'id'], unique=False)
+        batch_op.create_index('ix_notification_mail', ['emailed_at', 'id'], unique=False)
+
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email', sa.String(length=200), nullable=True))
 
     op.create_table('interview_record',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -187,7 +192,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_interview_record_interviewee_unit_id'))
 
     op.drop_table('interview_record')
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('email')
+
     with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_mail')
         batch_op.drop_index('ix_notification_inbox')
 
     op.drop_table('notification')
