@@ -66,6 +66,8 @@ class User(Timestamps, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("budget_unit.id", use_alter=True))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
+    # The third-party firm a tp_evaluator works for (R18: they see only its engagements).
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("third_party_firm.id"))
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

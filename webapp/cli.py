@@ -14,9 +14,10 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from models import transaction
+from models.firm import FIRM_TYPES
 from models.migrate import upgrade
 from workflows import demo as demo_ops
-from workflows import mailer, org, timers
+from workflows import firms, mailer, org, timers
 from workflows.deploy import BPMN_DIR, deploy_directory
 from workflows.errors import JixiaoError
 
@@ -141,6 +142,45 @@ def project_add(unit_code, name, amount, is_new, year):
     click.echo(project.id)
 
 
+@click.group("firm")
+def firm_group():
+    """Third-party firm registry."""
+
+
+@firm_group.command("add")
+@click.argument("name")
+@click.option("--credit-code", required=True, help="统一社会信用代码 (18 characters)")
+@click.option("--type", "firm_type", required=True, type=click.Choice(FIRM_TYPES))
+@click.option("--staff", "staff_count", type=click.IntRange(0))
+@in_transaction
+def firm_add(name, credit_code, firm_type, staff_count):
+    """Register a firm (status active)."""
+    firm = firms.add_firm({"name": name, "credit_code": credit_code, "firm_type": firm_type,
+                           "staff_count": staff_count}, bureau_id=org.default_bureau().id)
+    click.echo(f"firm {firm.credit_code} created (id {firm.id})")
+
+
+@firm_group.command("list")
+@in_transaction
+def firm_list():
+    """List the registry: id, credit code, type, status, average quality score, name."""
+    for firm in firms.list_firms(org.default_bureau().id):
+        score = "-" if firm.avg_quality_score is None else f"{firm.avg_quality_score}"
+        click.echo(f"{firm.id:>5}  {firm.credit_code}  {firm.firm_type:<18} {firm.status:<11} "
+                   f"{score:>6}  {firm.name}")
+
+
+@firm_group.command("staff")
+@click.argument("username")
+@click.option("--credit-code", required=True, help="the firm's credit code")
+@in_transaction
+def firm_staff(username, credit_code):
+    """Link a third-party evaluator's account to their firm (R18)."""
+    firm = firms.firm_by_credit_code(org.default_bureau().id, credit_code)
+    firms.assign_firm_staff(username, firm)
+    click.echo(f"user {username} works for firm {firm.credit_code}")
+
+
 @click.command("demo")
 def demo():
     """Load the demo bureau (once) and print the demo logins."""
@@ -193,8 +233,8 @@ def worker(once: bool, interval: float):
 
 def register_cli(app) -> None:
     """Attach the command groups to the app's CLI."""
-    for command in (db_group, deploy, section_group, user_group, unit_group, project_group, demo,
-                    worker):
+    for command in (db_group, deploy, section_group, user_group, unit_group, project_group,
+                    firm_group, demo, worker):
         app.cli.add_command(command)
 
 
