@@ -1,4 +1,4 @@
-"""Deploying BPMN files as immutable, numbered process definition versions."""
+"""Deploying BPMN diagrams and DMN decision tables as immutable, numbered definition versions."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from sqlalchemy.orm import defer
 from models import ProcessDefinition, Role, db
 
 from .audit import record
-from .engine.parser import DefinitionInvalid, parse_definition
+from .engine.decisions import is_decision_file, parse_decision_file
+from .engine.parser import DefinitionInvalid, ParsedDefinition, parse_definition
 from .errors import InvalidInput
+from .grading import GRADE_KEY, grade_table_problems
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -23,14 +25,17 @@ def known_roles() -> set[str]:
 
 def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None
                       ) -> tuple[ProcessDefinition, bool]:
-    """Validate and store a diagram; returns (definition, created); unchanged files stay put."""
+    """Validate and store a diagram or decision table; returns (definition, created)."""
+    # A DMN file lives in the same table under the key 'dmn:<decision id>', so its versions are
+    # numbered, immutable and audited like a diagram's, and unchanged files stay put alike.
+    is_dmn = source_name.lower().endswith(".dmn")
     try:
-        parsed = parse_definition(xml, known_roles())
+        is_dmn = is_dmn or is_decision_file(xml)
+        parsed = parse_decision(xml) if is_dmn else parse_definition(xml, known_roles())
     except DefinitionInvalid as exc:
-        raise InvalidInput(
-            f"{source_name or 'diagram'} cannot be deployed: {exc}",
-            {"bpmn": [str(p) for p in exc.problems]},
-        ) from None
+        what = source_name or ("decision table" if is_dmn else "diagram")
+        raise InvalidInput(f"{what} cannot be deployed: {exc}",
+                           {"dmn" if is_dmn else "bpmn": [str(p) for p in exc.problems]}) from None
     latest = latest_definition(parsed.key)
     if latest is not None and latest.content_hash == parsed.content_hash:
         return latest, False
@@ -48,15 +53,24 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
     return definition, True
 
 
+def parse_decision(xml: bytes) -> ParsedDefinition:
+    """A checked DMN file; the grade table must also grade every score in [0, 100] (R1)."""
+    parsed = parse_decision_file(xml)
+    problems = grade_table_problems(xml) if parsed.key == GRADE_KEY else ()
+    if problems:
+        raise DefinitionInvalid(list(problems))
+    return parsed
+
+
 def deploy_directory(path: Path = BPMN_DIR, actor_id: int | None = None
                      ) -> list[tuple[ProcessDefinition, bool]]:
-    """Deploy every .bpmn file of a directory (or one file)."""
-    files = [path] if path.is_file() else sorted(path.glob("*.bpmn"))
+    """Deploy every .bpmn and .dmn file of a directory (or one file)."""
+    files = [path] if path.is_file() else sorted([*path.glob("*.bpmn"), *path.glob("*.dmn")])
     return [deploy_definition(f.read_bytes(), source_name=f.name, actor_id=actor_id) for f in files]
 
 
 def latest_definition(key: str) -> ProcessDefinition | None:
-    """The newest version of a process key."""
+    """The newest version of a process key (or of a decision: 'dmn:<decision id>')."""
     return db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
                      .order_by(ProcessDefinition.version.desc()).limit(1))
 

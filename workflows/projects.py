@@ -17,6 +17,7 @@ from models import (
     db,
 )
 
+from .engine.decisions import DECISION_PREFIX
 from .permissions import role_table
 
 PER_PAGE = 20
@@ -146,6 +147,7 @@ def units_in_scope(user: User) -> list[tuple[int, str]]:
 
 
 def process_keys() -> list[str]:
-    """Keys of the deployed process definitions, for filters."""
-    return list(db.scalars(select(ProcessDefinition.key).distinct().order_by(
-        ProcessDefinition.key)))
+    """Keys of the deployed process definitions, for filters (decision tables are no process)."""
+    return list(db.scalars(select(ProcessDefinition.key).distinct()
+                           .where(~ProcessDefinition.key.startswith(DECISION_PREFIX))
+                           .order_by(ProcessDefinition.key)))

@@ -115,6 +115,8 @@ def parse_xml(xml: bytes) -> etree._Element:
             [Problem("", "XML with a DTD or entity declarations is refused")]) from None
     except SafeET.ParseError as exc:
         raise DefinitionInvalid([Problem("", f"malformed XML: {exc}")]) from None
+    except (ValueError, LookupError):  # expat refuses multi-byte encodings such as GBK
+        raise DefinitionInvalid([Problem("", "the file must be UTF-8 encoded")]) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     return etree.fromstring(xml, parser)
 
