@@ -23,13 +23,16 @@ How R4 is read where DOMAIN.md leaves it open:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import InvalidInput
 from .goal_rules import grade
 from .messages import Msg
+
+# score -> grade code; the rules stay pure, the operations hand in the deployed DMN table's
+Grader = Callable[[Decimal], str]
 
 Number = Decimal | int | str
 CENT = Decimal("0.01")
@@ -227,8 +230,10 @@ def _check_eval_row(row: EvalIndicator, path: str, errors: dict) -> EvalIndicato
 # ------------------------------------------------------------------------ key evaluation
 
 
-def score_key_evaluation(rows: Sequence[EvalIndicator]) -> ScoreBreakdown:
-    """Total the firm's level-3 scores (0 ≤ score ≤ weight) by level-1 category; grade by R1."""
+def score_key_evaluation(rows: Sequence[EvalIndicator], grader: Grader = grade
+                         ) -> ScoreBreakdown:
+    """Total the firm's level-3 scores (0 ≤ score ≤ weight) by level-1 category; grade by R1
+    (operations pass `grading.grade_of`, the bureau's deployed grade table)."""
     errors: dict[str, list[str]] = {}
     system = _check_system(rows, errors)
     scores = []
@@ -245,15 +250,17 @@ def score_key_evaluation(rows: Sequence[EvalIndicator]) -> ScoreBreakdown:
         raise InvalidInput(Msg("the evaluation scores have errors"), errors)
     subtotals = {level1: sum((s.score for s in scores if s.level1 == level1), Decimal(0))
                  for level1 in EVAL_LEVEL2}
-    return _breakdown(scores, system.level1_weights, subtotals, None)
+    return _breakdown(scores, system.level1_weights, subtotals, None, grader)
 
 
 # ------------------------------------------------------------------------ R4 self-evaluation
 
 
 def score_self_evaluation(execution: Execution, indicators: Sequence[IndicatorResult],
-                          weights: SelfEvalWeights = DEFAULT_WEIGHTS) -> ScoreBreakdown:
-    """R4: score budget execution and each indicator, subtotal by level-1 group; grade by R1."""
+                          weights: SelfEvalWeights = DEFAULT_WEIGHTS,
+                          grader: Grader = grade) -> ScoreBreakdown:
+    """R4: score budget execution and each indicator, subtotal by level-1 group; grade by R1
+    (operations pass `grading.grade_of`, the bureau's deployed grade table)."""
     errors: dict[str, list[str]] = {}
     execution_score = _score_execution(execution, weights.execution, errors)
     rated = [_rate(i, row, errors) for i, row in enumerate(indicators)]
@@ -273,7 +280,7 @@ def score_self_evaluation(execution: Execution, indicators: Sequence[IndicatorRe
                                          _round(weight * row.ratio)))
     scores.sort(key=lambda s: s.index)
     subtotals = {g: sum((s.score for s in scores if s.level1 == g), Decimal(0)) for g in groups}
-    return _breakdown(scores, group_weights, subtotals, execution_score)
+    return _breakdown(scores, group_weights, subtotals, execution_score, grader)
 
 
 def _score_execution(execution: Execution, weight: Decimal, errors: dict) -> Decimal:
@@ -386,10 +393,10 @@ def _check_sheet(rows: Sequence[IndicatorResult], errors: dict) -> None:
 
 def _breakdown(scores: Sequence[IndicatorScore], group_weights: Mapping[str, Decimal],
                subtotals: Mapping[str, Decimal],
-               execution_score: Decimal | None) -> ScoreBreakdown:
+               execution_score: Decimal | None, grader: Grader) -> ScoreBreakdown:
     total = sum(subtotals.values(), execution_score or Decimal(0)).quantize(CENT)
     return ScoreBreakdown(tuple(scores), dict(group_weights), dict(subtotals), execution_score,
-                          total, grade(total))
+                          total, grader(total))
 
 
 def _apportion(total: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models import ProcessDefinition, db
 from workflows import goal_rules
-from workflows.deploy import deploy_definition, deploy_directory, latest_definition
+from workflows.deploy import BPMN_DIR, deploy_definition, deploy_directory, latest_definition
 from workflows.engine import decisions
 from workflows.engine.decisions import (
     DecisionError,
@@ -233,7 +233,8 @@ BAD_FILES = [
     ("schema", dmn([("1", '"high"')]).replace(
         b'<inputExpression id="ie" typeRef="number"><text>score</text></inputExpression>', b""),
      "not valid DMN"),
-    ("nested", dmn([("- " * 50000 + "1", '"high"')]), "expression nested too deeply"),
+    ("nested", dmn([("- " * 450 + "1", '"high"')]), "expression refused"),
+    ("overlong", dmn([("- " * 50000 + "1", '"high"')]), "expression longer than 1000"),
     ("gbk", dmn([("1", '"high"')]).decode().replace("UTF-8", "GBK").encode("gbk"),
      "UTF-8"),
 ]
@@ -325,3 +326,30 @@ def test_decision_tables_are_not_offered_as_processes(bureau):
     keys = process_keys()
     assert "goal_declaration" in keys and "rectification" in keys
     assert not [k for k in keys if k.startswith("dmn:")]
+
+
+def test_hostile_tables_are_refused_quickly_with_a_message(bureau):
+    from workflows.engine.parser import DefinitionInvalid
+    from workflows.errors import InvalidInput
+    source = (BPMN_DIR / "grade.dmn").read_text(encoding="utf-8")
+    for cell in ("? != 0x" + "f" * 3600, "'" + "?" * 5000 + "'"):
+        xml = source.replace("90 &lt;= ? &lt;= 100", cell.replace("<", "&lt;"), 1)
+        assert xml != source
+        with pytest.raises((InvalidInput, DefinitionInvalid)):
+            deploy_definition(xml.encode())
+
+
+def test_the_deployed_grade_table_grades_evaluations_and_firms(bureau):
+    from workflows.evaluation_rules import EvalIndicator, score_key_evaluation
+    from workflows.grading import grade_of
+    source = (BPMN_DIR / "grade.dmn").read_text(encoding="utf-8")
+    moved = source.replace("90 &lt;= ? &lt;= 100", "85 &lt;= ? &lt;= 100").replace(
+        "80 &lt;= ? &lt; 90", "80 &lt;= ? &lt; 85")
+    assert moved != source
+    deploy_definition(moved.encode())
+    rows = [EvalIndicator(level1=l1, level2=l2, name=l2, weight=w, score=s) for l1, l2, w, s in (
+        ("decision", "project_initiation", 20, 18), ("process", "funds_management", 20, 17),
+        ("output", "output_quantity", 30, 26), ("benefit", "implementation_benefit", 30, 25.5))]
+    result = score_key_evaluation(rows, grader=grade_of)
+    assert result.total == Decimal("86.50") and result.grade == "excellent"
+    assert score_key_evaluation(rows).grade == "good"  # the built-in R1 bands, for comparison

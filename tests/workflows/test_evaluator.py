@@ -84,3 +84,16 @@ def test_ordinary_arithmetic_still_works():
     assert safe_eval("amount * 1.2 + 3 ** 2 - len(items)", {"amount": 100, "items": [1]}) == 128
     assert safe_eval('sum([1, 2, 3]) + int("4") + round(2.5)', {}) == 12
     assert safe_eval('"ab" * 3 + "c"', {}) == "abababc"
+
+
+@pytest.mark.parametrize("expression", [
+    "round(1, -30000000)", "'%01999999999d' % 0", "[[0] * 999] * 999",
+    "[[0]] * 99999 == [[0]] * 99999",
+])
+def test_expressions_that_would_build_huge_values_are_refused(expression):
+    with pytest.raises(UnsafeExpression):
+        safe_eval(expression, {})
+
+
+def test_modulo_and_round_still_work_on_numbers():
+    assert safe_eval("7 % 3", {}) == 1 and safe_eval("round(2.345, 2)", {}) == 2.35

@@ -35,6 +35,9 @@ DMN_HIT_POLICIES = {"UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER
 NUMBER_TYPES = {"number", "integer", "long", "double"}
 INPUT = "dmninputexpr"  # SpiffWorkflow's name for the "?" of a cell
 CACHE_SIZE = 64
+# A grade table has a handful of rules; these bounds keep a hostile upload cheap to check.
+MAX_RULES = 500
+MAX_CELL = 1000
 # "?" outside quotes, as SpiffWorkflow's DMNEngine finds it.
 _QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 _CONSTANTS = {"True", "False", "None"}
@@ -314,6 +317,10 @@ def _table(decision, output_values: dict[str, str]) -> tuple[Table, list[Problem
         problems.append(Problem(decision.id, "the decision table has no output"))
     if not spec.rules:
         problems.append(Problem(decision.id, "the decision table has no rules"))
+    if len(spec.rules) > MAX_RULES:
+        problems.append(Problem(decision.id, f"the table has more than {MAX_RULES} rules"))
+        return Table(decision.id, decision.name or "", spec.hit_policy, inputs, outputs,
+                     ()), problems
     rules = tuple(_rule(rule, inputs, outputs, problems) for rule in spec.rules)
     return Table(decision.id, decision.name or "", spec.hit_policy, inputs, outputs,
                  rules), problems
@@ -335,10 +342,12 @@ def _output(out, values_text: str, problems: list[Problem]) -> Output:
     if not name:
         problems.append(Problem(out.id, "output column has no name"))
     allowed: tuple = ()
-    if values_text.strip():
+    if len(values_text) > MAX_CELL:
+        problems.append(Problem(out.id, f"output values longer than {MAX_CELL} characters"))
+    elif values_text.strip():
         try:
             allowed = tuple(ast.literal_eval(f"[{values_text}]"))
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, RecursionError, MemoryError):
             problems.append(Problem(out.id, "output values must be literals separated by commas"))
     return Output(name or out.id, allowed)
 
@@ -367,7 +376,7 @@ def _check_allowed(text: str, output: Output, rule_id: str, where: str,
                    problems: list[Problem]) -> None:
     try:
         value = ast.literal_eval(text) if text else None
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
         return  # an expression: checked when it is evaluated
     if output.allowed and value not in output.allowed:
         problems.append(Problem(rule_id, f"{where}: output {text} is not one of the values "
@@ -376,6 +385,8 @@ def _check_allowed(text: str, output: Output, rule_id: str, where: str,
 
 def _cell(text: str) -> str:
     """An input cell as an expression over INPUT, following SpiffWorkflow's DMNEngine."""
+    if len(text) > MAX_CELL:
+        return text  # refused by the length check that follows (the regex is quadratic)
     if _QUESTION.search(text):
         return _QUESTION.sub(INPUT, text)
     try:
@@ -389,6 +400,10 @@ def _cell(text: str) -> str:
 
 def _checked(source: str, element_id: str, where: str, problems: list[Problem]) -> str | None:
     """The expression with exact decimal literals, or None (and a problem) when refused."""
+    if len(source) > MAX_CELL:
+        problems.append(Problem(element_id, f"{where}: expression longer than {MAX_CELL} "
+                                            "characters"))
+        return None
     try:
         check_expression(source)
         exact = ast.unparse(ast.fix_missing_locations(
@@ -400,6 +415,8 @@ def _checked(source: str, element_id: str, where: str, problems: list[Problem]) 
         reason = f"syntax error: {exc.msg}"
     except (RecursionError, MemoryError):
         reason = "expression nested too deeply"
+    except ValueError as exc:  # e.g. an integer literal too long to print back
+        reason = f"unusable literal: {exc}"
     else:
         return exact
     problems.append(Problem(element_id, f"{where}: expression refused: {reason}"))

@@ -36,9 +36,25 @@ def _number(value):
 def _arith(op, sequence_op=None):
     def guarded(a, b):
         if isinstance(a, str | list | tuple) or isinstance(b, str | list | tuple):
+            if any(isinstance(side, list | tuple) and any(isinstance(x, list | tuple | dict)
+                                                         for x in side) for side in (a, b)):
+                # a repeated list of lists grows quadratically before any length check sees it
+                raise UnsafeExpression("nested sequences cannot be combined or repeated")
             return (sequence_op or op)(a, b)  # simpleeval's length limits apply
         return _number(op(_number(a), _number(b)))
     return guarded
+
+
+def _modulo(a, b):
+    if isinstance(a, str):  # '%09999999d' % 0 would build a string of any size
+        raise UnsafeExpression("string formatting with % is not allowed")
+    return _number(operator.mod(_number(a), _number(b)))
+
+
+def _round(x, n=0):
+    if not isinstance(n, int) or isinstance(n, bool) or not -38 <= n <= 38:
+        raise UnsafeExpression("round() takes at most 38 digits")
+    return round(_number(x), n)
 
 
 def _power(a, b):
@@ -70,7 +86,7 @@ def _sorted(values, **kwargs):
 
 SAFE_FUNCTIONS = {
     "len": len, "min": min, "max": max, "abs": lambda x: abs(_number(x)),
-    "round": lambda x, n=0: round(_number(x), n), "sum": _sum,
+    "round": _round, "sum": _sum,
     "int": lambda x=0: _number(int(_number(x))), "float": lambda x=0.0: float(_number(x)),
     "str": str, "bool": bool, "any": any, "all": all, "sorted": _sorted,
     "Decimal": lambda x="0": _number(Decimal(x)),
@@ -78,7 +94,7 @@ SAFE_FUNCTIONS = {
 SAFE_OPERATORS = {
     **DEFAULT_OPERATORS,
     ast.Add: _arith(operator.add, safe_add), ast.Sub: _arith(operator.sub),
-    ast.Mult: _arith(operator.mul, safe_mult), ast.Pow: _power,
+    ast.Mult: _arith(operator.mul, safe_mult), ast.Pow: _power, ast.Mod: _modulo,
     ast.LShift: _refused, ast.RShift: _refused,
 }
 _SAFE_ATTRS = {

@@ -106,7 +106,7 @@ def validate_scope(raw, bureau_id: int) -> list[dict]:
 # ---------------------------------------------------------------- engagements
 
 def positive_id(value) -> int | None:
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
         return value

@@ -17,7 +17,7 @@ from models.firm import (
 from ..audit import record
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput
-from ..goal_rules import grade
+from ..grading import grade_of
 from ..ledger_rules import ZONE
 from ..messages import Msg
 from ..permissions import acts_in_workflows
@@ -63,7 +63,7 @@ def score_quality(user: User, engagement: Engagement, components: dict,
         raise InvalidInput(Msg("the quality score has errors"), errors)
     total = weighted_total(scores)
     row = FirmQualityScore(engagement_id=engagement.id, scorer_id=user.id, total=total,
-                           grade=grade(total), remarks=(remarks or "").strip()[:4000],
+                           grade=grade_of(total), remarks=(remarks or "").strip()[:4000],
                            at=clock.now(), **scores)
     db.add(row)
     db.flush()

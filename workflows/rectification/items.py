@@ -105,7 +105,7 @@ def _date(raw: dict, key: str, errors: dict) -> date | None:
 
 def _id(raw, key: str, errors: dict, message: Msg) -> int | None:
     value = raw.get(key)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal() and value.isascii():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
         errors[key] = [message]
