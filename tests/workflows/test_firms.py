@@ -189,6 +189,21 @@ def test_one_engagement_may_not_advise_and_evaluate_the_same_unit(reg):
                             *key_eval(reg.u1)], activate=False)
 
 
+@pytest.mark.parametrize("advice, refused", [
+    ("2028-06-01", True),    # advice in the year of the firm's evaluation
+    ("2027-06-01", True),    # advice the year before it
+    ("2029-06-01", False),   # advice after the evaluation year
+])
+def test_a_firm_evaluating_a_unit_may_not_also_advise_it(reg, advice, refused):
+    engage(reg, reg.a, key_eval(reg.u1), date="2028-03-01")
+    ex_ante = [{"kind": "ex_ante", "id": 3, "unit_id": reg.u1}]
+    if refused:
+        with pytest.raises(Conflict, match="not independent"):
+            engage(reg, reg.a, ex_ante, date=advice, activate=False)
+    else:
+        engage(reg, reg.a, ex_ante, date=advice)
+
+
 def test_independence_is_checked_again_at_activation(reg):
     evaluation = engage(reg, reg.a, key_eval(reg.u1), activate=False)
     engage(reg, reg.a, [{"kind": "ex_ante", "id": 3, "unit_id": reg.u1}])

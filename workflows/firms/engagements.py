@@ -62,6 +62,23 @@ def _check_scope_independence(engagement: Engagement) -> None:
         raise Conflict(Msg("one engagement may not both advise and evaluate the same unit (R20)"))
     for unit_id in sorted(evaluated):
         check_independence(engagement.firm, unit_id, engagement.year, excluding=engagement.id)
+    _check_later_evaluations(engagement)
+
+
+def _check_later_evaluations(engagement: Engagement) -> None:
+    """R20 the other way round: advice in year Y conflicts with the firm's evaluation of the same
+    unit in Y or Y+1, whichever engagement came first."""
+    advised = _advised_units(engagement)
+    if not advised:
+        return
+    year = engagement.year
+    for other in db.scalars(select(Engagement).where(
+            Engagement.firm_id == engagement.firm.id, Engagement.status != "draft",
+            Engagement.id != (engagement.id or 0),
+            Engagement.contract_date.between(date(year, 1, 1), date(year + 1, 12, 31)))):
+        if advised & _evaluated_units(other.scope):
+            raise Conflict(Msg("the firm is not independent of this unit: engagement %(id)s "
+                               "(%(year)s) evaluates it (R20)", id=other.id, year=other.year))
 
 
 def _scope_entry(entry, bureau_id: int) -> dict:
