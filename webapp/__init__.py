@@ -84,6 +84,7 @@ def _register_transaction_boundary(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .api import register_api
     from .auth.views import bp as auth_bp
+    from .firms.views import bp as firms_bp
     from .inbox.views import bp as inbox_bp
     from .instances.views import bp as instances_bp
     from .ledger.views import bp as ledger_bp
@@ -91,6 +92,6 @@ def _register_blueprints(app: Flask) -> None:
     from .projects.views import bp as projects_bp
 
     for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp, ledger_bp,
-                      notifications_bp):
+                      notifications_bp, firms_bp):
         app.register_blueprint(blueprint)
     register_api(ext.api)

@@ -29,9 +29,12 @@ from .engagements import (
 )
 from .quality import mark_false_report, months_before, score_quality
 from .registry import (
+    REGISTRY_ROLES,
     add_firm,
     assign_firm_staff,
+    can_manage_firms,
     check_eligible,
+    check_manager,
     clean_credit_code,
     eligible_firms,
     firm_by_credit_code,
@@ -41,9 +44,10 @@ from .registry import (
 )
 
 __all__ = [
-    "QUALITY_COMPONENTS", "activate_engagement", "add_firm", "assign_firm_staff",
-    "check_eligible", "check_independence", "clean_credit_code", "close_engagement",
-    "create_engagement", "eligible_firms", "firm_access", "firm_by_credit_code", "firm_can_see",
-    "get_firm_or_404", "list_firms", "mark_false_report", "months_before", "record_coi",
-    "register_firm", "score_quality", "update_firm", "validate_scope",
+    "QUALITY_COMPONENTS", "REGISTRY_ROLES", "activate_engagement", "add_firm",
+    "assign_firm_staff", "can_manage_firms", "check_eligible", "check_independence",
+    "check_manager", "clean_credit_code", "close_engagement", "create_engagement",
+    "eligible_firms", "firm_access", "firm_by_credit_code", "firm_can_see", "get_firm_or_404",
+    "list_firms", "mark_false_report", "months_before", "record_coi", "register_firm",
+    "score_quality", "update_firm", "validate_scope",
 ]

@@ -1,0 +1,1 @@
+"""The third-party firm registry pages."""
