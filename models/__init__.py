@@ -2,6 +2,7 @@
 
 from .audit import AppendOnlyError, AuditLog
 from .base import Base, utcnow
+from .evaluation import AuditConsultation, KeyEvaluation, SelfEvaluation, SelfEvaluationRound
 from .firm import Engagement, FirmQualityScore, ThirdPartyFirm
 from .goal_sheet import GoalReview, GoalSheet, Indicator
 from .ledger import (
@@ -19,9 +20,10 @@ from .session import db, transaction
 from .task import Task, TaskCandidate
 
 __all__ = [
-    "AppendOnlyError", "AuditLog", "Base", "BudgetUnit", "Document", "Engagement", "FinanceBureau",
-    "FirmQualityScore", "GoalReview", "GoalSheet", "Indicator", "InterviewRecord", "Notification",
-    "Problem", "ProcessDefinition", "ProcessInstance", "Project", "RectificationItem", "Reminder",
-    "Role", "Section", "Task", "TaskCandidate", "ThirdPartyFirm", "User", "UserRole", "db",
-    "transaction", "utcnow",
+    "AppendOnlyError", "AuditConsultation", "AuditLog", "Base", "BudgetUnit", "Document",
+    "Engagement", "FinanceBureau", "FirmQualityScore", "GoalReview", "GoalSheet", "Indicator",
+    "InterviewRecord", "KeyEvaluation", "Notification", "Problem", "ProcessDefinition",
+    "ProcessInstance", "Project", "RectificationItem", "Reminder", "Role", "Section",
+    "SelfEvaluation", "SelfEvaluationRound", "Task", "TaskCandidate", "ThirdPartyFirm", "User",
+    "UserRole", "db", "transaction", "utcnow",
 ]
