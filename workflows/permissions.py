@@ -23,6 +23,8 @@ def claim_scope(role: Role, user: User) -> list[ColumnElement[bool]] | None:
     if role.scope == "section" and user.section_id is not None:
         return [TaskCandidate.role_code == role.code,
                 TaskCandidate.section_id == user.section_id]
+    if role.scope == "none":  # consulted roles (audit bureau) reach only tasks offered to them
+        return [TaskCandidate.role_code == role.code]
     return None
 
 
@@ -43,8 +45,14 @@ def can_see_unit(user: User, unit_id: int | None) -> bool:
 
 
 def can_see_task(user: User, task: Task) -> bool:
-    """Tasks carry their unit and its section: the same scope as their instance, no query."""
-    scopes = {role.scope for role in role_table(user).values()}
+    """Tasks carry their unit and its section: the same scope as their instance, no query.
+    Besides, a task is visible to whoever it is assigned to (a firm's lead evaluator) and to
+    consulted roles it is offered to (the audit bureau)."""
+    roles = role_table(user)
+    scopes = {role.scope for role in roles.values()}
+    if task.assignee_id == user.id or any(
+            roles[code].scope == "none" for code in task.candidate_roles if code in roles):
+        return True
     return "tenant" in scopes or (task.unit_id is not None and (
         ("unit" in scopes and task.unit_id == user.unit_id)
         or ("section" in scopes and user.section_id is not None
@@ -70,7 +78,8 @@ def role_allows(user: User, task: Task) -> bool:
         role = roles.get(code)
         if role is None or not role.acts_in_workflows:
             continue
-        if role.scope == "tenant" or (role.scope == "unit" and task.unit_id == user.unit_id) or (
+        if role.scope in ("tenant", "none") or (
+                role.scope == "unit" and task.unit_id == user.unit_id) or (
                 role.scope == "section" and task.section_id == user.section_id):
             return True
     return False

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -213,11 +215,19 @@ def _render_rect_task(task: Task, instance: ProcessInstance, form, status: int):
         refusal=refusal, form=form, last_return=last_return, **ledger_globals()), status
 
 
+# process_key -> (show(task), submit(task)): processes whose task pages their own blueprint draws
+TaskPage = tuple[Callable[[Task], ResponseReturnValue], Callable[[Task], ResponseReturnValue]]
+TASK_PAGES: dict[str, TaskPage] = {}
+
+
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task(task_id: int):
     """The task with its sheet, history and, when the user may act, its form."""
-    return _render_task(get_task_or_404(task_id, current_user))
+    task = get_task_or_404(task_id, current_user)
+    if task.process_key in TASK_PAGES:
+        return TASK_PAGES[task.process_key][0](task)
+    return _render_task(task)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["POST"])
@@ -225,6 +235,8 @@ def task(task_id: int):
 def complete(task_id: int):
     """Complete the task with the posted form; invalid input re-renders it with the errors."""
     task = get_task_or_404(task_id, current_user)
+    if task.process_key in TASK_PAGES:
+        return TASK_PAGES[task.process_key][1](task)
     form = task_form(task, None, request.form)
     try:
         complete_user_task(task, current_user, task_payload(form, request.form))
