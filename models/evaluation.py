@@ -59,9 +59,12 @@ class KeyEvaluation(Timestamps, Base):
     feedback_status: Mapped[str] = mapped_column(String(16), default="pending")
     unit_feedback: Mapped[dict] = mapped_column(JsonDoc, default=dict)
     firm_response: Mapped[str] = mapped_column(Text, default="")
+    # the performance section's proposed firm quality score, until the chief confirms it (R22)
+    firm_score_draft: Mapped[dict] = mapped_column(JsonDoc, default=dict)
     subtotals: Mapped[dict] = mapped_column(JsonDoc, default=dict)
     final_score: Mapped[Decimal | None] = mapped_column(Score)
     grade: Mapped[str | None] = mapped_column(String(12))
+    chief_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     finalised_at: Mapped[datetime | None]
     results_issued_at: Mapped[datetime | None]
@@ -147,6 +150,8 @@ class SelfEvaluation(Timestamps, Base):
     gap: Mapped[Decimal | None] = mapped_column(Score)
     gap_flagged: Mapped[bool] = mapped_column(default=False)
     check_comments: Mapped[str] = mapped_column(Text, default="")
+    # problems found at the spot check, recorded as ledger items once the chief accepts (→ e)
+    check_problems: Mapped[list] = mapped_column(JsonDoc, default=list)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     checked_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -103,6 +103,24 @@ def _spool(stream: BinaryIO, ext: str) -> tuple[Path, str, int]:
     return Path(tmp), digest.hexdigest(), size
 
 
+def spool(filename: str | None, stream: BinaryIO) -> tuple[str, str, Path, str, int]:
+    """Check a file's name, type and size while writing it to a temporary file: (clean name,
+    content type, temporary path, sha256, size); `keep` moves it into the store."""
+    name, ext = _clean_name(filename)
+    tmp, sha, size = _spool(stream, ext)
+    return name, TYPES[ext][0], tmp, sha, size
+
+
+def keep(tmp: Path, sha: str) -> None:
+    """Move a spooled file into the content-addressed store (the same bytes are kept once)."""
+    target = path_of(sha)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        tmp.unlink()
+    else:
+        os.replace(tmp, target)
+
+
 def can_upload(item: RectificationItem, user: User) -> bool:
     """The responsible unit's own filer or leader adds evidence until the item is submitted."""
     return (acts_in_workflows(user) and user.unit_id == item.unit_id
@@ -128,12 +146,7 @@ def upload_evidence(item: RectificationItem, user: User, filename: str | None,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    target = path_of(sha)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        tmp.unlink()  # the same bytes are stored once
-    else:
-        os.replace(tmp, target)
+    keep(tmp, sha)
     doc = Document(bureau_id=item.bureau_id, owner_type=OWNER, owner_id=item.id, kind="evidence",
                    filename=name, content_type=TYPES[ext][0], sha256=sha, size=size,
                    uploaded_by_id=user.id)

@@ -274,6 +274,15 @@ def activate_engagement(user: User, engagement: Engagement) -> None:
     _move(user, engagement, "active")
 
 
+def deliver_engagement(actor_id: int | None, engagement: Engagement) -> None:
+    """The firm's work is delivered (results issued): it can now be scored (R22)."""
+    if engagement.status == "active":
+        engagement.status = "delivered"
+        db.flush()
+        record(actor_id, "engagement", engagement.id, "status.delivered",
+               before={"status": "active"}, after={"status": "delivered"})
+
+
 def close_engagement(user: User, engagement: Engagement) -> None:
     """Close the engagement; the team keeps read access for READ_GRACE_DAYS (R18)."""
     check_manager(user)

@@ -24,7 +24,16 @@ from ..permissions import acts_in_workflows
 from .engagements import lock_firm
 from .registry import POOR_WINDOW_MONTHS, QUALITY_WEIGHTS, check_manager
 
+# What a finished engagement's status may be when its firm's work is scored.
+SCORABLE_STATUSES = ("delivered", "accepted", "closed")
+
 # ---------------------------------------------------------------- R22 quality
+
+def can_score_quality(user: User) -> bool:
+    """The section chief records the quality score on the pages (DOMAIN section 2: perf_chief
+    approves the firm's quality score); score_quality itself admits the whole section."""
+    return acts_in_workflows(user) and user.has_role("perf_chief")
+
 
 def _component(value) -> Decimal:
     try:
@@ -43,24 +52,31 @@ def weighted_total(scores: dict[str, Decimal]) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def clean_components(components) -> dict[str, Decimal]:
+    """The six quality components, each in [0, 100] with at most two decimals."""
+    errors, scores = {}, {}
+    source = components if isinstance(components, dict) else {}
+    for key in QUALITY_COMPONENTS:
+        try:
+            scores[key] = _component(source.get(key))
+        except ValueError as exc:
+            errors[key] = [exc.args[0]]
+    if errors:
+        raise InvalidInput(Msg("the quality score has errors"), errors)
+    return scores
+
+
 def score_quality(user: User, engagement: Engagement, components: dict,
                   remarks: str = "") -> FirmQualityScore:
     """Score the firm's work on a finished engagement; R1 grade; R22 status and average."""
     check_manager(user)
     lock_firm(engagement.firm)
-    if engagement.status in ("draft", "active"):
+    if engagement.status not in SCORABLE_STATUSES:
         raise Conflict(Msg("the firm's work is scored once the engagement is delivered"))
     if db.scalar(select(FirmQualityScore.id).where(
             FirmQualityScore.engagement_id == engagement.id)):
         raise Conflict(Msg("this engagement has already been scored"))
-    errors, scores = {}, {}
-    for key in QUALITY_COMPONENTS:
-        try:
-            scores[key] = _component((components or {}).get(key))
-        except ValueError as exc:
-            errors[key] = [exc.args[0]]
-    if errors:
-        raise InvalidInput(Msg("the quality score has errors"), errors)
+    scores = clean_components(components)
     total = weighted_total(scores)
     row = FirmQualityScore(engagement_id=engagement.id, scorer_id=user.id, total=total,
                            grade=grade_of(total), remarks=(remarks or "").strip()[:4000],
@@ -107,9 +123,14 @@ def _raise_status(actor_id: int, firm: ThirdPartyFirm, status: str, reason: str)
            before={"status": before}, after={"status": status}, reason=reason)
 
 
+def can_mark_false_report(user: User) -> bool:
+    """The performance section chief decides that a report was false (R22)."""
+    return acts_in_workflows(user) and user.has_role("perf_chief")
+
+
 def mark_false_report(user: User, firm: ThirdPartyFirm, reason: str) -> None:
     """R22: a proven false report blacklists the firm (the performance section chief decides)."""
-    if not (acts_in_workflows(user) and user.has_role("perf_chief")):
+    if not can_mark_false_report(user):
         raise Forbidden(Msg("only the performance section chief blacklists a firm"))
     reason = (reason or "").strip()
     if not reason:

@@ -10,6 +10,7 @@ from .items import (
     RECORDER_ROLES,
     can_record,
     get_item_or_404,
+    issue_problems,
     item_for_instance,
     record_problem,
     record_problems,
@@ -21,6 +22,6 @@ from .items import (
 
 __all__ = [
     "MAX_RETURNS", "PROCESS_KEY", "RECORDER_ROLES", "can_record", "get_item_or_404",
-    "item_for_instance", "record_problem", "record_problems", "settings_for", "settings_of",
-    "today", "validate_problem",
+    "issue_problems", "item_for_instance", "record_problem", "record_problems", "settings_for",
+    "settings_of", "today", "validate_problem",
 ]

@@ -195,6 +195,12 @@ def record_problem(user: User, raw: dict) -> RectificationItem:
 def record_problems(user: User, rows: list[dict]) -> list[RectificationItem]:
     """Record many problems at once: all rows valid, or nothing recorded (errors per row)."""
     _check_recorder(user)
+    return issue_problems(user, rows)
+
+
+def issue_problems(user: User, rows: list[dict]) -> list[RectificationItem]:
+    """Start ledger items for an issued problem list (an approved evaluation's findings are
+    recorded on its approver's decision): all rows valid, or nothing recorded."""
     on, cleaned, errors = today(), [], {}
     for number, raw in enumerate(rows, start=1):
         try:
