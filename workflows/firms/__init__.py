@@ -13,12 +13,23 @@ Interpretations (flagged for the domain expert):
 - Scope entries carry the unit the object concerns ({"kind", "id", "unit_id"}): R20 needs it and
   the evaluated objects' own tables are not all built yet.
 - R18: write access while the engagement is active; read-only while delivered or accepted, and
-  for READ_GRACE_DAYS after closing; nothing otherwise.
+  for READ_GRACE_DAYS after closing; nothing otherwise. The engagement itself is readable by its
+  team on the same terms (firm_access(user, "engagement", id)); firm staff read their own
+  firm's profile, never its quality scores. A refused read is a 404 whose audit row is kept
+  past the request's rollback (audit.record(keep=True)).
+- The quality score is recorded on the pages by the section chief (perf_chief approves it in
+  DOMAIN section 2); score_quality itself admits the whole performance section.
 """
 
 from models.firm import QUALITY_COMPONENTS
 
-from .access import firm_access, firm_can_see, get_firm_or_404
+from .access import (
+    can_read_registry,
+    firm_access,
+    firm_can_see,
+    get_engagement_or_404,
+    get_firm_or_404,
+)
 from .engagements import (
     activate_engagement,
     check_independence,
@@ -27,7 +38,24 @@ from .engagements import (
     record_coi,
     validate_scope,
 )
-from .quality import mark_false_report, months_before, score_quality
+from .quality import (
+    SCORABLE_STATUSES,
+    can_mark_false_report,
+    can_score_quality,
+    mark_false_report,
+    months_before,
+    record_quality_score,
+    score_quality,
+    scored_in_process,
+)
+from .reading import (
+    EngagementView,
+    FirmView,
+    bureau_units,
+    engagement_view,
+    firm_staff,
+    firm_view,
+)
 from .registry import (
     REGISTRY_ROLES,
     add_firm,
@@ -36,6 +64,7 @@ from .registry import (
     check_eligible,
     check_manager,
     clean_credit_code,
+    eligibility_problems,
     eligible_firms,
     firm_by_credit_code,
     list_firms,
@@ -44,10 +73,13 @@ from .registry import (
 )
 
 __all__ = [
-    "QUALITY_COMPONENTS", "REGISTRY_ROLES", "activate_engagement", "add_firm",
-    "assign_firm_staff", "can_manage_firms", "check_eligible", "check_independence",
-    "check_manager", "clean_credit_code", "close_engagement", "create_engagement",
-    "eligible_firms", "firm_access", "firm_by_credit_code", "firm_can_see", "get_firm_or_404",
-    "list_firms", "mark_false_report", "months_before", "record_coi", "register_firm",
-    "score_quality", "update_firm", "validate_scope",
+    "EngagementView", "FirmView", "QUALITY_COMPONENTS", "REGISTRY_ROLES",
+    "SCORABLE_STATUSES", "activate_engagement", "add_firm", "assign_firm_staff",
+    "bureau_units", "can_manage_firms", "can_mark_false_report", "can_read_registry",
+    "can_score_quality", "check_eligible", "check_independence", "check_manager",
+    "clean_credit_code", "close_engagement", "create_engagement", "eligibility_problems",
+    "eligible_firms", "engagement_view", "firm_access", "firm_by_credit_code", "firm_can_see",
+    "firm_staff", "firm_view", "get_engagement_or_404", "get_firm_or_404", "list_firms",
+    "mark_false_report", "months_before", "record_coi", "record_quality_score",
+    "register_firm", "score_quality", "scored_in_process", "update_firm", "validate_scope",
 ]

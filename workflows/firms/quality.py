@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from models import Engagement, FirmQualityScore, ThirdPartyFirm, User, db
+from models import Engagement, FirmQualityScore, KeyEvaluation, ThirdPartyFirm, User, db
 from models.firm import (
     FIRM_STATUSES,
     QUALITY_COMPONENTS,
@@ -87,6 +87,31 @@ def score_quality(user: User, engagement: Engagement, components: dict,
            after={"total": str(total), "grade": row.grade})
     _apply_quality_rules(user, engagement.firm, row.at)
     return row
+
+
+# A key evaluation in these statuses no longer asks for the firm's quality score itself.
+KEY_EVALUATION_DONE = ("closed", "withdrawn")
+
+
+def scored_in_process(engagement: Engagement) -> bool:
+    """An open key evaluation runs under the engagement: its process asks for the quality score
+    at its own step (proposed by the section, confirmed by the chief), not the engagement page."""
+    return db.scalar(select(KeyEvaluation.id).where(
+        KeyEvaluation.engagement_id == engagement.id,
+        KeyEvaluation.status.not_in(KEY_EVALUATION_DONE)).limit(1)) is not None
+
+
+def record_quality_score(user: User, engagement: Engagement, components: dict,
+                         remarks: str = "") -> FirmQualityScore:
+    """The section chief scores a finished engagement by hand (the engagement page): through
+    score_quality, unless an open key evaluation will ask for the score itself (R22)."""
+    if not can_score_quality(user):
+        raise Forbidden(Msg("only the performance section chief records a firm's quality "
+                            "score"))
+    if scored_in_process(engagement):
+        raise Conflict(Msg("the key evaluation under this engagement asks for the quality "
+                           "score at its own step"))
+    return score_quality(user, engagement, components, remarks)
 
 
 def months_before(day: date, months: int) -> date:
