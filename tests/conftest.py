@@ -24,6 +24,8 @@ DATA = Path(__file__).parent / "data"
 PASSWORD = "test-password"
 PASSWORD_HASH = generate_password_hash(PASSWORD)
 PG_URL = os.environ.get("JIXIAO_TEST_DATABASE_URL")
+# the key evaluation's fixtures (`ke`), shared by the workflow, page and API tests
+pytest_plugins = ("tests.evaluation_support",)
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from models.session import bind, db, finish, make_engine
 from workflows import evidence
-from workflows.audit import client_ip
+from workflows.audit import client_ip, keep_rows, start_unit_of_work
 from workflows.notifications import unread_count
 
 from . import extensions as ext
@@ -54,17 +54,21 @@ def _register_transaction_boundary(app: Flask) -> None:
     @app.before_request
     def remember_client() -> None:
         g.ip_token = client_ip.set(request.remote_addr)
+        start_unit_of_work()
 
     @app.after_request
     def commit_or_roll_back(response):
         # The one commit of a request: operations only flush.
         finish(response.status_code < 400)
+        if response.status_code >= 400:
+            keep_rows()  # refused reads stay on record (R18)
         return response
 
     @app.teardown_request
     def release_session(exc) -> None:
         if exc is not None:
             db.rollback()
+            keep_rows()
         db.remove()
 
     @app.context_processor
@@ -84,14 +88,17 @@ def _register_transaction_boundary(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .api import register_api
     from .auth.views import bp as auth_bp
+    from .evaluations import bp as evaluations_bp
     from .firms.views import bp as firms_bp
     from .inbox.views import bp as inbox_bp
     from .instances.views import bp as instances_bp
     from .ledger.views import bp as ledger_bp
     from .notifications.views import bp as notifications_bp
     from .projects.views import bp as projects_bp
+    from .self_evaluations.views import bp as self_evaluations_bp
 
     for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp, ledger_bp,
-                      notifications_bp, firms_bp):
+                      notifications_bp, firms_bp, evaluations_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(self_evaluations_bp)
     register_api(ext.api)

@@ -70,7 +70,7 @@ def _wan(yuan) -> str:
     return "" if yuan is None else format(Decimal(yuan) / 10000, "f").rstrip("0").rstrip(".")
 
 
-def _yuan(wan: str | None):
+def yuan_from_wan(wan: str | None):
     """万元 text back to yuan; text that is not a number goes through for the server to refuse."""
     text = (wan or "").strip()
     if not text:
@@ -122,7 +122,7 @@ class GoalSheetForm(Form):
                 for entry in self.indicators.entries]
         return {"sheet": {"overall_goal": self.overall_goal.data or "",
                           "indicators": [r for r in rows if not _is_blank(r)],
-                          "amount": _yuan(self.amount_wan.data)}}
+                          "amount": yuan_from_wan(self.amount_wan.data)}}
 
     def attach_errors(self, errors: dict) -> None:
         """Put `sheet.indicators.2.target_value`-style messages on the fields they concern."""

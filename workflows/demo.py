@@ -10,6 +10,8 @@ from werkzeug.security import generate_password_hash
 
 from models import Project, Task, User, db
 
+from .demo_evaluation import demo_accounts as evaluation_accounts
+from .demo_evaluation import load_demo_evaluations
 from .demo_ledger import load_demo_ledger
 from .goal_review import start_goal_declaration
 from .org import add_project, add_section, add_unit, add_user, default_bureau
@@ -76,6 +78,7 @@ def demo_accounts() -> list[tuple[str, list[str], str, dict]]:
         ("budget01", ["budget_section"], "预算股 赵丽", {"section_code": "S-BUD"}),
         ("leader", ["bureau_leader"], "分管副局长 陈刚", {}),
         ("admin", ["admin"], "系统管理员", {}),
+        *evaluation_accounts(),
     ]
     for i, (code, name, _section) in enumerate(UNITS, start=1):
         accounts.append((f"filer{i:02d}", ["unit_filer"], f"{name}填报员", {"unit_code": code}))
@@ -107,6 +110,7 @@ def load_demo(year: int | None = None) -> None:
         add_project(unit_code, name, amount, is_new=i % 4 == 0, fiscal_year=year)
     _drive_demo_sheets()
     load_demo_ledger()
+    load_demo_evaluations()
 
 
 def _user(username: str) -> User:

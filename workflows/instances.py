@@ -13,7 +13,7 @@ from .engine.parser import sequence_flows
 from .engine.runtime import pinned_for
 from .errors import NotFound
 from .messages import Msg
-from .permissions import can_see_instance
+from .permissions import can_see_instance, can_see_whole_instance
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,12 @@ class InstanceView:
         return sorted({fid for src, tgt in steps for fid in flows.get((src, tgt), [])})
 
 
-def get_instance_or_404(instance_id: int, user: User) -> ProcessInstance:
-    """An instance within the user's data scope."""
+def get_instance_or_404(instance_id: int, user: User, *, whole: bool = False
+                        ) -> ProcessInstance:
+    """An instance within the user's data scope; `whole` for its diagram, path and history."""
     instance = db.get(ProcessInstance, instance_id)
-    if instance is None or not can_see_instance(user, instance):
+    check = can_see_whole_instance if whole else can_see_instance
+    if instance is None or not check(user, instance):
         raise NotFound(Msg("process instance not found"))
     return instance
 

@@ -6,6 +6,11 @@ from sqlalchemy import ColumnElement
 
 from models import BudgetUnit, ProcessInstance, Role, Task, TaskCandidate, User, db
 
+# Steps a budget unit must not learn of: which self-evaluations were drawn for the spot check.
+HIDDEN_FROM_UNITS = {("self_evaluation", "spot_check"), ("self_evaluation", "accept_check")}
+# Processes whose whole diagram and history (the generic instance page) units do not see.
+WHOLE_VIEW_HIDDEN_FROM_UNITS = frozenset({"self_evaluation"})
+
 
 def role_table(user: User) -> dict[str, Role]:
     """The user's roles by code (loaded with the user: no query)."""
@@ -50,6 +55,9 @@ def can_see_task(user: User, task: Task) -> bool:
     consulted roles it is offered to (the audit bureau)."""
     roles = role_table(user)
     scopes = {role.scope for role in roles.values()}
+    if (task.process_key, task.task_key) in HIDDEN_FROM_UNITS and task.assignee_id != user.id \
+            and not scopes & {"tenant", "section"}:
+        return False
     if task.assignee_id == user.id or any(
             roles[code].scope == "none" for code in task.candidate_roles if code in roles):
         return True
@@ -62,6 +70,16 @@ def can_see_task(user: User, task: Task) -> bool:
 def can_see_instance(user: User, instance: ProcessInstance) -> bool:
     """Instances are visible within the data scope of the unit they concern."""
     return can_see_unit(user, instance.unit_id)
+
+
+def can_see_whole_instance(user: User, instance: ProcessInstance) -> bool:
+    """The diagram, path and full history of an instance: not for units in processes that keep
+    steps from them (the spot-check sample)."""
+    if not can_see_instance(user, instance):
+        return False
+    if instance.process_key not in WHOLE_VIEW_HIDDEN_FROM_UNITS:
+        return True
+    return bool({role.scope for role in role_table(user).values()} & {"tenant", "section"})
 
 
 def acts_in_workflows(user: User) -> bool:

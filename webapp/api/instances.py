@@ -30,4 +30,5 @@ def start(body: dict):
 @blp.errors(401, 404)
 def get_instance(instance_id: int):
     """An instance with its ready tasks and history."""
-    return instance_card(instance_view(get_instance_or_404(instance_id, current_api_user())))
+    instance = get_instance_or_404(instance_id, current_api_user(), whole=True)
+    return instance_card(instance_view(instance))

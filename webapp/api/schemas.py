@@ -150,6 +150,84 @@ class CompleteTaskSchema(Schema):
         "description": "interview: follow-up date"})
     new_deadline = fields.String(allow_none=True, metadata={
         "description": "extension (decision extend): the new deadline; comment = the reason"})
+    # self-evaluation tasks (the form handlers validate them; errors keyed by path, e.g.
+    # evaluation.indicators.2.actual_value counts the sheet's indicators in their order)
+    evaluation = fields.Dict(metadata={
+        "description": "self-evaluation fill: {execution: {full_year_budget, executed} (yuan), "
+                       "indicators: [{indicator_id, actual_value | achievement (achieved, "
+                       "partly, not_achieved) + achieved_pct, deviation_reason (required "
+                       "below full marks)}], report}"})
+    spot_check = fields.Dict(metadata={
+        "description": "self-evaluation spot check: {check_score (0–100), comments (required "
+                       "when the gap exceeds 10), problems: [{description, category, severity?, "
+                       "amount_involved? (yuan), suggested_measure?, responsible_person?, "
+                       "deadline?}]}"})
+    # key evaluation tasks (workflows/evaluation validates them; `decision`/`comment` as above)
+    opinion = fields.String(metadata={
+        "description": "key evaluation, audit consultation: the audit bureau's opinion"})
+    no_opinion = fields.Boolean(metadata={
+        "description": "key evaluation, audit consultation: true for an explicit no opinion"})
+    title = fields.String(metadata={"description": "key evaluation, revision: the title"})
+    object_type = fields.String(metadata={
+        "description": "key evaluation, revision: unchanged (the object cannot change)"})
+    fiscal_year_evaluated = fields.Raw(metadata={
+        "type": "integer", "description": "key evaluation, revision: the year evaluated"})
+    selection_reason = fields.String(metadata={
+        "description": "key evaluation, revision: large_amount, broad_coverage, public_concern, "
+                       "poor_history, priority_area or leader_assigned"})
+    selection_note = fields.String(metadata={"description": "key evaluation, revision"})
+    fee_budget = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "key evaluation, revision: the fee budget in yuan"})
+    firm_id = fields.Raw(metadata={
+        "type": "integer", "description": "key evaluation, engagement: an eligible firm"})
+    procurement_method = fields.String(metadata={
+        "description": "key evaluation, engagement: open_tender, competitive_consultation, "
+                       "inquiry, single_source, framework or small_direct"})
+    contract_amount = fields.Raw(metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "key evaluation, engagement: yuan"})
+    contract_date = fields.String(metadata={"description": "key evaluation, engagement: date"})
+    start_date = fields.String(allow_none=True, metadata={
+        "description": "key evaluation, engagement: date"})
+    end_date = fields.String(allow_none=True, metadata={
+        "description": "key evaluation, engagement: date"})
+    lead_evaluator_user_id = fields.Raw(metadata={
+        "type": "integer", "description": "key evaluation, engagement: a staff member of the "
+                                          "firm, who then works the firm's steps"})
+    team_user_ids = fields.List(fields.Raw(), metadata={
+        "description": "key evaluation, engagement: further staff of the firm (user ids)"})
+    coi_signed = fields.Boolean(metadata={
+        "description": "key evaluation, engagement: the firm's conflict-of-interest declaration "
+                       "is signed (required, R19)"})
+    indicators = fields.List(fields.Dict(), metadata={
+        "description": "key evaluation, plan: [{level1 (decision, process, output, benefit), "
+                       "level2, name, weight}]; weights sum to 100, output + benefit ≥ 60 "
+                       "(R2, R3)"})
+    methods = fields.List(fields.String(), metadata={
+        "description": "key evaluation, plan and fieldwork: goal_comparison, document_review, "
+                       "site_inspection, survey, interview, recheck, data_analysis, "
+                       "cost_benefit, benchmark"})
+    survey_sample_size = fields.Raw(allow_none=True, metadata={
+        "type": "integer", "description": "key evaluation, plan and fieldwork"})
+    data_list = fields.String(metadata={
+        "description": "key evaluation, plan: the data requested of the unit"})
+    summary = fields.String(metadata={"description": "key evaluation, plan and draft"})
+    note = fields.String(metadata={
+        "description": "key evaluation, the unit's data: what was supplied (files are "
+                       "uploaded to /evaluations/{id}/documents)"})
+    notes = fields.String(metadata={
+        "description": "key evaluation, fieldwork: what was done (≥ 1 working paper uploaded)"})
+    scores = fields.List(fields.Raw(), metadata={
+        "description": "key evaluation, draft: one score per plan indicator, 0 to its weight"})
+    problems = fields.List(fields.Dict(), metadata={
+        "description": "key evaluation, draft: [{description, category, severity?, "
+                       "amount_involved? (yuan), suggested_measure?}]"})
+    components = fields.Dict(metadata={
+        "description": "key evaluation, firm quality score: {plan_quality, "
+                       "fieldwork_compliance, evidence_sufficiency, report_quality, timeliness, "
+                       "integrity_confidentiality}, each 0–100 (R22)"})
+    remarks = fields.String(metadata={"description": "key evaluation, firm quality score"})
 
 
 # --- process instances ----------------------------------------------------------------------

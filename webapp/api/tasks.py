@@ -41,7 +41,36 @@ FORM_BODY_KEYS = {
     "jixiao:rect_interview": {"decision", "comment", "held_at", "interviewee_person",
                               "interviewer", "commitments", "follow_up_deadline",
                               "new_deadline"},  # interview | extend
+    "jixiao:self_eval_fill": {"evaluation"},
+    "jixiao:self_eval_leader_review": {"decision", "comment"},  # approve | return
+    "jixiao:self_eval_liaison_review": {"decision", "comment"},  # approve | return
+    "jixiao:self_eval_spot_check": {"spot_check"},
+    "jixiao:self_eval_accept": {"decision", "comment"},  # approve | return to the spot check
 }
+# Key evaluation forms (workflows/evaluation): the fields each takes, as CompleteTaskSchema
+# documents them.
+KE_DECISION = {"decision", "comment"}
+FORM_BODY_KEYS.update({
+    "jixiao:ke_audit_opinion": {"opinion", "no_opinion"},
+    "jixiao:ke_list_approval": KE_DECISION,  # approve | return | withdraw (a reason to return)
+    "jixiao:ke_revise": {"title", "selection_reason", "selection_note", "fee_budget",
+                         "fiscal_year_evaluated", "object_type"},
+    "jixiao:ke_engage": {"firm_id", "procurement_method", "contract_amount", "contract_date",
+                         "start_date", "end_date", "lead_evaluator_user_id", "team_user_ids",
+                         "coi_signed"},
+    "jixiao:ke_plan": {"indicators", "methods", "survey_sample_size", "data_list", "summary"},
+    "jixiao:ke_plan_review": KE_DECISION,  # approve | return
+    "jixiao:ke_unit_data": {"note"},
+    "jixiao:ke_fieldwork": {"methods", "survey_sample_size", "notes"},
+    "jixiao:ke_draft": {"scores", "problems", "summary"},
+    "jixiao:ke_unit_feedback": KE_DECISION,  # agree | dispute (a reason to dispute)
+    "jixiao:ke_firm_response": KE_DECISION,  # keep | rescore (with the answer)
+    "jixiao:ke_quality_review": KE_DECISION,  # pass | return
+    "jixiao:ke_chief_approval": KE_DECISION,  # approve | return
+    "jixiao:ke_final_approval": KE_DECISION,  # approve | return
+    "jixiao:ke_firm_score": {"components", "remarks"},
+    "jixiao:ke_firm_score_confirm": KE_DECISION,  # confirm | return
+})
 GENERIC_BODY_KEYS = {"data"}
 
 

@@ -159,7 +159,7 @@ def _why_not(task: Task, user: User) -> str | None:
     return None
 
 
-def _blocked(task: Task, instance: ProcessInstance, locked: bool = False
+def blocked_state(task: Task, instance: ProcessInstance, locked: bool = False
              ) -> tuple[str | None, Forbidden | None]:
     """Why the user cannot work the task now (None if they can), and the domain rule refusing
     them when that is the reason."""
@@ -180,7 +180,7 @@ def _render_task(task: Task, form=None, status: int = 200):
     sheet = sheet_for_instance(instance)
     names = names_for_tasks([task]).get(task.id)
     people = user_names({instance.started_by_id, task.completed_by_id})
-    blocked, refusal = _blocked(task, instance, locked=sheet is not None and sheet.locked)
+    blocked, refusal = blocked_state(task, instance, locked=sheet is not None and sheet.locked)
     if form is None and blocked is None:
         form = task_form(task, sheet)
     returns = [h for h in view.history if h.decision == "return"]
@@ -200,7 +200,7 @@ def _render_rect_task(task: Task, instance: ProcessInstance, form, status: int):
     ledger = item_view(item_for_instance(instance).id, current_user)
     item = ledger.item
     view = instance_view(instance)
-    blocked, refusal = _blocked(task, instance)
+    blocked, refusal = blocked_state(task, instance)
     if form is None and blocked is None:
         form = task_form(task, item)
     steps = [h for h in view.history if h.status == "completed" and h.task_key in RECT_MAIN_STEPS]

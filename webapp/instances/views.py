@@ -16,7 +16,7 @@ bp = Blueprint("instances", __name__)
 @login_required
 def detail(instance_id: int):
     """One instance within the user's scope."""
-    instance = get_instance_or_404(instance_id, current_user)
+    instance = get_instance_or_404(instance_id, current_user, whole=True)
     view = instance_view(instance)
     return render_template(
         "instances/detail.html", instance=instance, view=view,
@@ -28,7 +28,7 @@ def detail(instance_id: int):
 @login_required
 def diagram_xml(instance_id: int):
     """The BPMN of the definition version the instance is pinned to."""
-    instance = get_instance_or_404(instance_id, current_user)
+    instance = get_instance_or_404(instance_id, current_user, whole=True)
     return Response(instance.definition.bpmn_xml, mimetype="application/xml",
                     headers={"Cache-Control": "private, max-age=3600",
                              "X-Content-Type-Options": "nosniff",

@@ -54,8 +54,9 @@ REMINDER_LABELS = {
     "notice": _l("Written notice"),
     "interview": _l("Interview proposal"),
 }
-# What a notification is about: a rung of the ladder, or a return to the unit.
-NOTIFICATION_LABELS = {**REMINDER_LABELS, "returned": _l("Returned")}
+# What a notification is about: a rung of the ladder, a return, or an evaluation's step.
+NOTIFICATION_LABELS = {**REMINDER_LABELS, "returned": _l("Returned"),
+                       "evaluation": _l("Evaluation")}
 TRIGGER_LABELS = {
     "overdue": _l("Long overdue"),
     "repeated_return": _l("Returned repeatedly"),

@@ -15,7 +15,9 @@ bp = Blueprint("notifications", __name__)
 
 PAGE_SIZE = 100
 # Entities a notification can link to: entity -> (endpoint, argument name).
-TARGETS = {"rectification_item": ("ledger.item", "item_id")}
+TARGETS = {"rectification_item": ("ledger.item", "item_id"),
+           "key_evaluation": ("evaluations.detail", "evaluation_id"),
+           "self_evaluation": ("self_evaluations.detail", "evaluation_id")}
 
 
 @bp.app_template_filter("unread")

@@ -3,6 +3,8 @@ draft, the unit's feedback and the firm's answer (DOMAIN d steps 6-9; R17)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from models import FinanceBureau, ProcessInstance, Task, User, db
 from models.evaluation import METHODS
 from models.ledger import PROBLEM_CATEGORIES, SEVERITIES
@@ -20,6 +22,7 @@ from .scores import plan_rows
 from .settings import days_for, due_after
 
 MAX_PROBLEMS = 100
+CENT = Decimal("0.01")
 
 
 @register_form("jixiao:ke_unit_data")
@@ -73,7 +76,7 @@ def _problem(raw, path: str, errors: dict) -> dict:
     for key, messages in local.items():
         errors[f"{path}.{key}"] = messages
     if row["amount_involved"] is not None:
-        row["amount_involved"] = str(row["amount_involved"])
+        row["amount_involved"] = str(row["amount_involved"].quantize(CENT))
     return row
 
 

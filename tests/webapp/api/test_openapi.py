@@ -20,6 +20,19 @@ ENDPOINTS = {
     ("/api/v1/ledger/problems", "post"): {401, 403, 409, 422},
     ("/api/v1/ledger/items/{item_id}/evidence", "post"): {401, 403, 404, 409, 413, 415, 422},
     ("/api/v1/ledger/export.xlsx", "get"): {401, 422},
+    ("/api/v1/evaluations", "get"): {401, 422},
+    ("/api/v1/evaluations", "post"): {401, 403, 409, 422},
+    ("/api/v1/evaluations/{evaluation_id}", "get"): {401, 404},
+    ("/api/v1/evaluations/{evaluation_id}/documents", "post"): {401, 403, 404, 409, 413, 415,
+                                                                422},
+    ("/api/v1/evaluations/{evaluation_id}/report.xlsx", "get"): {401, 404},
+    ("/api/v1/firms", "get"): {401, 403},
+    ("/api/v1/firms/{firm_id}", "get"): {401, 404},
+    ("/api/v1/engagements/{engagement_id}", "get"): {401, 404},
+    ("/api/v1/self-evaluations", "get"): {401, 422},
+    ("/api/v1/self-evaluations/{evaluation_id}", "get"): {401, 404},
+    ("/api/v1/self-evaluation-rounds", "get"): {401},
+    ("/api/v1/self-evaluation-rounds", "post"): {401, 403, 409, 422},
 }
 
 
