@@ -27,6 +27,7 @@ from .errors import InvalidInput
 from .evidence import OWNER
 from .messages import Msg
 from .permissions import role_table
+from .query_args import code, flag, whole
 from .rectification import get_item_or_404, today
 
 OPEN = "open"  # a status filter meaning "anything not signed off"
@@ -57,41 +58,18 @@ class LedgerFilters:
         """Filters from query-string arguments; a bad value is a 422 naming the argument."""
         errors: dict[str, list] = {}
 
-        def integer(name, low=1, high=None):
-            raw = args.get(name)
-            if raw in (None, ""):
-                return None
-            try:
-                value = int(raw)
-            except (TypeError, ValueError):
-                errors[name] = [Msg("must be a whole number")]
-                return None
-            if value < low or (high is not None and value > high):
-                errors[name] = [Msg("must be between %(low)s and %(high)s", low=low,
-                                    high=high or "∞")]
-                return None
-            return value
-
-        def choice(name, options):
-            raw = args.get(name) or None
-            if raw is not None and raw not in options:
-                errors[name] = [Msg("choose one of: %(options)s", options=", ".join(options))]
-                return None
-            return raw
-
-        overdue = args.get("overdue")
         sort = args.get("sort") or "deadline"
         descending = sort.startswith("-")
         sort = sort.lstrip("-")
         filters = cls(
-            unit_id=integer("unit_id"), source=choice("source", PROBLEM_SOURCES),
-            status=choice("status", STATUS_FILTERS),
-            overdue=None if overdue in (None, "") else str(overdue).lower() in ("1", "true",
-                                                                                "yes", "on"),
-            year=integer("year", 2000, 2100), q=(args.get("q") or "").strip()[:100] or None,
+            unit_id=whole(args, "unit_id", errors),
+            source=code(args, "source", PROBLEM_SOURCES, errors),
+            status=code(args, "status", STATUS_FILTERS, errors), overdue=flag(args, "overdue"),
+            year=whole(args, "year", errors, 2000, 2100),
+            q=(args.get("q") or "").strip()[:100] or None,
             sort=sort if sort in SORTS else "deadline", descending=descending,
-            page=min(integer("page") or 1, MAX_PAGE),
-            per_page=integer("per_page", 1, MAX_PER_PAGE) or 50)
+            page=min(whole(args, "page", errors) or 1, MAX_PAGE),
+            per_page=whole(args, "per_page", errors, 1, MAX_PER_PAGE) or 50)
         if sort not in SORTS:
             errors["sort"] = [Msg("choose one of: %(options)s", options=", ".join(SORTS))]
         if errors:

@@ -29,6 +29,7 @@ from workflows.ledger_xlsx import XLSX_MIME
 from workflows.projects import units_in_scope
 from workflows.rectification import today
 
+from ..downloads import send_document
 from ..i18n import translate
 from ..ledger.labels import ledger_globals
 from . import bp
@@ -96,13 +97,7 @@ def report_xlsx(evaluation_id: int):
 @login_required
 def document(document_id: int):
     """Download a document of an evaluation the user may see; never rendered inline."""
-    doc, path = open_document(document_id, current_user)
-    response = send_file(path, as_attachment=True, download_name=doc.filename,
-                         mimetype=doc.content_type, conditional=False, etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_document(*open_document(document_id, current_user))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/documents", methods=["POST"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +21,7 @@ from workflows.ledger_units import problem_choices
 from workflows.projects import names_for_tasks, units_in_scope, user_names
 from workflows.rectification import get_item_or_404, record_problem, today
 
+from ..downloads import send_document
 from . import settings_page, transfer  # noqa: F401  (their routes join the blueprint)
 from .access import may_record, may_upload, require_recorder
 from .blueprint import bp
@@ -96,13 +97,7 @@ def upload(item_id: int):
 @login_required
 def document(document_id: int):
     """Download an evidence file of an item in scope; never rendered inline."""
-    doc, path = open_evidence(document_id, current_user)
-    response = send_file(path, as_attachment=True, download_name=doc.filename,
-                         mimetype=doc.content_type, conditional=False, etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_document(*open_evidence(document_id, current_user))
 
 
 def _render_problem_form(values: dict, errors: dict | None = None, status: int = 200):

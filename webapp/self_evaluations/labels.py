@@ -26,7 +26,7 @@ KIND_LABELS = {
     "overall": _l("Unit as a whole"),
 }
 ACHIEVEMENT_LABELS = {
-    "achieved": _l("Achieved (80–100 % of the weight)"),
+    "achieved": _l("Achieved (80 to 100 percent of the weight)"),
     "partly": _l("Partly achieved (60–80 %)"),
     "not_achieved": _l("Not achieved (0–60 %)"),
 }

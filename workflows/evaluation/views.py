@@ -31,6 +31,7 @@ from ..firms.access import firm_access
 from ..firms.registry import FIRM_ROLE
 from ..messages import Msg
 from ..permissions import role_table
+from ..query_args import code, whole
 from .access import FINAL_STATUSES, KIND
 from .results import EvaluationView, evaluation_view
 
@@ -55,10 +56,10 @@ class EvaluationFilters:
     def parse(cls, args) -> EvaluationFilters:
         """Filters from query-string arguments; a bad value is a 422 naming the argument."""
         errors: dict[str, list] = {}
-        filters = cls(year=_whole(args, "year", errors, 2000, 2100),
-                      status=_code(args, "status", KEY_EVALUATION_STATUSES, errors),
-                      grade=_code(args, "grade", GRADES, errors),
-                      unit_id=_whole(args, "unit_id", errors, 1, 2**31 - 1),
+        filters = cls(year=whole(args, "year", errors, 2000, 2100),
+                      status=code(args, "status", KEY_EVALUATION_STATUSES, errors),
+                      grade=code(args, "grade", GRADES, errors),
+                      unit_id=whole(args, "unit_id", errors, 1, 2**31 - 1),
                       q=(str(args.get("q") or "")).strip()[:100] or None)
         if errors:
             raise InvalidInput(Msg("the evaluation filters have errors"), errors)
@@ -69,29 +70,6 @@ class EvaluationFilters:
         args = {"year": self.year, "status": self.status, "grade": self.grade,
                 "unit_id": self.unit_id, "q": self.q}
         return {key: value for key, value in args.items() if value not in (None, "")}
-
-
-def _whole(args, name: str, errors: dict, low: int, high: int) -> int | None:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        errors[name] = [Msg("must be a whole number")]
-        return None
-    if not low <= value <= high:
-        errors[name] = [Msg("must be between %(low)s and %(high)s", low=low, high=high)]
-        return None
-    return value
-
-
-def _code(args, name: str, options, errors: dict) -> str | None:
-    raw = args.get(name) or None
-    if raw is not None and raw not in options:
-        errors[name] = [Msg("choose one of: %(options)s", options=", ".join(options))]
-        return None
-    return raw
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,12 @@ from ..errors import InvalidInput
 from ..ledger_settings import bureau_of
 from ..messages import Msg
 from ..permissions import role_table
+from ..query_args import code, flag, whole
 from .access import (
     is_firm_user,
     sees_spot_checks,
     shown_status,
 )
-from .inputs import note
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 10_000
@@ -95,37 +95,14 @@ class EvaluationFilters:
         """Filters from query arguments; a bad value is a 422 naming the argument."""
         errors: dict[str, list] = {}
 
-        def integer(name, low=1, high=None):
-            raw = args.get(name)
-            if raw in (None, ""):
-                return None
-            try:
-                value = int(raw)
-            except (TypeError, ValueError):
-                note(errors, name, Msg("must be a whole number"))
-                return None
-            if value < low or (high is not None and value > high):
-                note(errors, name, Msg("must be between %(low)s and %(high)s", low=low,
-                                       high=high or "∞"))
-                return None
-            return value
-
-        def choice(name, options):
-            raw = args.get(name) or None
-            if raw is not None and raw not in options:
-                note(errors, name, Msg("choose one of: %(options)s", options=", ".join(options)))
-                return None
-            return raw
-
-        flagged = args.get("flagged")
         filters = cls(
-            round_id=integer("round_id"), fiscal_year=integer("fiscal_year", 2000, 2100),
-            unit_id=integer("unit_id"), status=choice("status", SELF_EVALUATION_STATUSES),
-            grade=choice("grade", GRADES),
-            flagged=None if flagged in (None, "") else str(flagged).lower() in (
-                "1", "true", "yes", "on"),
-            page=min(integer("page") or 1, MAX_PAGE),
-            per_page=integer("per_page", 1, MAX_PER_PAGE) or 50)
+            round_id=whole(args, "round_id", errors),
+            fiscal_year=whole(args, "fiscal_year", errors, 2000, 2100),
+            unit_id=whole(args, "unit_id", errors),
+            status=code(args, "status", SELF_EVALUATION_STATUSES, errors),
+            grade=code(args, "grade", GRADES, errors), flagged=flag(args, "flagged"),
+            page=min(whole(args, "page", errors) or 1, MAX_PAGE),
+            per_page=whole(args, "per_page", errors, 1, MAX_PER_PAGE) or 50)
         if errors:
             raise InvalidInput(Msg("the filters have errors"), errors)
         return filters
