@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from models import transaction
 from models.migrate import upgrade
 from webapp import create_app
-from workflows import org
+from workflows import firms, org
 from workflows.deploy import BPMN_DIR, deploy_directory
 
 PASSWORD = "browser-test-pw"
@@ -32,18 +32,23 @@ USERS = {
     "filer": (["unit_filer"], "张填报", "U1", None),
     "leader": (["unit_leader"], "赵局长", "U1", None),
     "filer2": (["unit_filer"], "孙填报", "U2", None),
+    "auditor": (["audit_bureau"], "周审计", None, None),
+    "boss": (["bureau_leader"], "钱局长", None, None),
+    "firmlead": (["tp_evaluator"], "吴主评", None, None),
 }
+FIRM = "湘江会计师事务所"
 
 
 def seed() -> None:
     """One expenditure section with two units and their liaison, the performance section (staff
-    and chief), a filer and a leader of U1, a filer of U2, one project; the bundled diagrams
+    and chief), a filer and a leader of U1, a filer of U2, one project, the audit bureau's
+    liaison, a bureau leader, a registered firm with its lead evaluator; the bundled diagrams
     deployed."""
     with transaction():
         deploy_directory(BPMN_DIR)
         org.add_section("S-EDU", "教科文股", "expenditure")
         org.add_section("S-PERF", "绩效股", "performance")
-        for username in ("cadre", "perf", "chief"):
+        for username in ("cadre", "perf", "chief", "auditor", "boss", "firmlead"):
             roles, name, _unit, section = USERS[username]
             org.add_user(username, PASSWORD, roles, name=name, section_code=section)
         org.add_unit("U1", "区教育局", "S-EDU", "cadre")
@@ -52,6 +57,9 @@ def seed() -> None:
             roles, name, unit, _section = USERS[username]
             org.add_user(username, PASSWORD, roles, name=name, unit_code=unit)
         org.add_project("U1", PROJECT, 3_200_000, fiscal_year=2027)
+        firm = firms.add_firm({"name": FIRM, "credit_code": "91350100M000100Y43",
+                               "firm_type": "cpa"}, bureau_id=org.default_bureau().id)
+        firms.assign_firm_staff("firmlead", firm)
 
 
 def main(port_file: str) -> None:
