@@ -103,6 +103,14 @@ def to_plan(ke) -> KeyEvaluation:
     return ev
 
 
+def to_fieldwork(ke) -> KeyEvaluation:
+    """Plan approved: fieldwork and the unit's data supply are open (the unit is notified)."""
+    ev = to_plan(ke)
+    act(ke.lead_a, ev, "submit_plan", PLAN)
+    act(ke.o.perf, ev, "review_plan", {"decision": "approve"})
+    return ev
+
+
 def upload(user, ev, kind, name="paper.pdf"):
     return evaluation.upload_document(ev, user, kind, name, io.BytesIO(b"%PDF-1.4 paper\n"))
 

@@ -21,25 +21,22 @@ def record(actor_id: int | None, entity: str, entity_id, action: str, *,
               "ip": client_ip.get()}
     row = AuditLog(**fields)
     db.add(row)
-    if keep:
-        kept = _kept.get()
-        if kept is None:
-            kept = []
-            _kept.set(kept)
+    kept = _kept.get()
+    if keep and kept is not None:  # outside a request the job's own transaction decides
         kept.append(fields)
     return row
 
 
 def start_unit_of_work() -> None:
-    """Forget rows kept by an earlier unit of work of this thread."""
-    _kept.set(None)
+    """A request begins: rows marked `keep` from now on outlive its rollback."""
+    _kept.set([])
 
 
 def keep_rows() -> None:
     """After a rolled-back unit of work: write the rows marked `keep` again and commit them
     on their own."""
     kept = _kept.get()
-    _kept.set(None)
+    _kept.set([] if kept is not None else None)
     if not kept:
         return
     for fields in kept:

@@ -9,7 +9,8 @@ from models import BudgetUnit, ProcessInstance, Role, Task, TaskCandidate, User,
 # Steps a budget unit must not learn of: which self-evaluations were drawn for the spot check.
 HIDDEN_FROM_UNITS = {("self_evaluation", "spot_check"), ("self_evaluation", "accept_check")}
 # Processes whose whole diagram and history (the generic instance page) units do not see.
-WHOLE_VIEW_HIDDEN_FROM_UNITS = frozenset({"self_evaluation"})
+# (A key evaluation's history holds the finance side's own remarks, e.g. on the firm's score.)
+WHOLE_VIEW_HIDDEN_FROM_UNITS = frozenset({"self_evaluation", "key_evaluation"})
 
 
 def role_table(user: User) -> dict[str, Role]:

@@ -14,6 +14,8 @@ from models.base import utcnow
 from .audit import record
 from .engine import runtime
 from .errors import Conflict, Forbidden, NotFound
+from .firms.access import firm_access
+from .firms.registry import FIRM_ROLE
 from .forms import validate_form_data
 from .messages import Msg
 from .permissions import acts_in_workflows, can_see_task, claim_scope, role_allows, role_table
@@ -50,10 +52,15 @@ def register_form(form_key: str, guard: FormGuard | None = None
 
 
 def get_task_or_404(task_id: int, user: User) -> Task:
-    """Load a task the user may see (its instance in their scope); 404 otherwise."""
+    """Load a task the user may see (its instance in their scope); 404 otherwise. Firm staff
+    reach a task only while R18 lets them see its object (checked and logged each time)."""
     task = db.get(Task, task_id)
     if task is None or not can_see_task(user, task):
         raise NotFound(Msg("task not found"))
+    if user.has_role(FIRM_ROLE):
+        kind, _, ident = task.business_key.partition(":")
+        if firm_access(user, kind, int(ident) if ident.isdecimal() else 0) is None:
+            raise NotFound(Msg("task not found"))
     return task
 
 
@@ -61,10 +68,13 @@ def _lock_ready(task: Task, user: User) -> ProcessInstance:
     instance = runtime.lock_instance(task.instance_id, task)
     if task.status != "ready":
         raise Conflict(Msg("this task has already been completed"))
-    if task.assignee_id != user.id or not acts_in_workflows(user):
+    held = task.assignee_id == user.id and acts_in_workflows(user)
+    # a held task still needs one of its roles in scope: a filer moved to another unit keeps
+    # nothing of the old unit's work (tasks with no candidate group are the assignee's alone)
+    if not held or task.candidate_roles:
         if not role_allows(user, task):
             raise Forbidden(Msg("your roles do not allow you to act on this task"))
-        if task.assignee_id is not None:
+        if not held and task.assignee_id is not None:
             raise Conflict(Msg("this task is held by another user; ask them to release it"))
     guard = FORM_GUARDS.get(task.form_key)
     if guard is not None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import AuditLog, Document, RectificationItem, db
 from tests.conftest import ready_task
-from tests.evaluation_support import act, propose, to_final_step, to_plan, upload
+from tests.evaluation_support import act, propose, to_fieldwork, to_final_step, to_plan, upload
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -56,9 +56,13 @@ def test_the_list_keeps_to_the_scope_and_offers_proposing_to_the_section(ke, as_
     assert row_ids(get("/evaluations?year=2026")) == [b.id]
     assert row_ids(get("/evaluations?grade=good&q=薄弱")) == [a.id]
     assert row_ids(get("/evaluations?status=closed")) == []
-    as_user("filer2")
+    as_user("filer2")  # U2 learns of its evaluation with the notice at fieldwork
     page = get("/evaluations")
-    assert row_ids(page) == [b.id] and "data-propose" not in page
+    assert row_ids(page) == [] and "data-propose" not in page
+    as_user("cadre2")  # its expenditure section reads the list
+    assert row_ids(get("/evaluations")) == [b.id]
+    as_user("filer1")
+    assert row_ids(get("/evaluations")) == [a.id]
     as_user("eva_b")
     assert row_ids(get("/evaluations")) == []
     as_user("delegate")
@@ -147,7 +151,7 @@ def test_the_report_workbook(ke, as_user, client):
 # ------------------------------------------------------------------ documents
 
 def test_documents_download_as_sandboxed_attachments_within_the_scope(ke, as_user, client, get):
-    ev = to_plan(ke)
+    ev = to_fieldwork(ke)
     doc = upload(ke.lead_a, ev, "plan", "评价方案.pdf")
     as_user("filer1")
     page = get(f"/evaluations/{ev.id}")
@@ -165,7 +169,7 @@ def test_documents_download_as_sandboxed_attachments_within_the_scope(ke, as_use
 
 
 def test_uploading_a_document(ke, as_user, client, get):
-    ev = to_plan(ke)
+    ev = to_fieldwork(ke)
     url = f"/evaluations/{ev.id}/documents"
     as_user("filer1")
     page = get(f"/evaluations/{ev.id}")

@@ -128,14 +128,15 @@ def test_the_firms_task_is_not_found_for_other_firms_and_units(ke, as_user, clie
     assert open_keys(fresh(ev)) == ["submit_plan"]
 
 
-def test_a_unit_user_reads_but_cannot_answer_the_feedback_of_another_role(ke, as_user, get):
+def test_the_unit_leader_signs_the_feedback_others_read_it(ke, as_user, get):
     ev = to_draft(ke)
-    as_user("filer1")
+    as_user("leader1")
     page = get(task_url(ev, "unit_feedback"))
     assert "We dispute items of the draft" in page
-    as_user("cadre1")  # the unit's section may read, not act
-    page = get(task_url(ev, "unit_feedback"))
-    assert "your roles do not let you act" in page
+    for user in ("filer1", "cadre1"):  # the unit's filer and section read, the leader signs
+        as_user(user)
+        page = get(task_url(ev, "unit_feedback"))
+        assert "your roles do not let you act" in page
 
 
 def test_the_proposal_page(ke, as_user, get, post, client):

@@ -16,6 +16,7 @@ from tests.evaluation_support import (
     SCORES,
     act,
     propose,
+    to_fieldwork,
     to_final_step,
     to_plan,
     upload,
@@ -62,6 +63,10 @@ def engaged(ke):
     return to_plan(ke)
 
 
+def fieldwork(ke):
+    return to_fieldwork(ke)
+
+
 def final(ke):
     return to_results(ke)
 
@@ -79,11 +84,13 @@ def closed_31_days_ago(ke):
 
 
 MATRIX = [
-    # the audit bureau while consultation #1 is open; nobody of the firms yet
-    (consulting, FINANCE | UNIT_SIDE | {"auditor"}),
+    # the audit bureau while consultation #1 is open; nobody of the firms yet; the unit's
+    # section reads the list, the unit itself learns of it with the notice at fieldwork
+    (consulting, FINANCE | {"cadre1", "auditor"}),
     # the engaged team (lead and member) while active; not the firm's other staff, not firm B;
     # audit bureau (consultation answered) and congress (not final) see nothing
-    (engaged, FINANCE | UNIT_SIDE | {"lead_a", "member_a"}),
+    (engaged, FINANCE | {"cadre1", "lead_a", "member_a"}),
+    (fieldwork, FINANCE | UNIT_SIDE | {"lead_a", "member_a"}),
     # final: the audit bureau and congress read it; the delivered engagement's team still reads
     (final, FINANCE | UNIT_SIDE | {"lead_a", "member_a", "auditor", "delegate"}),
     # engagement closed: read-only grace of 30 days, then nothing
@@ -156,7 +163,9 @@ def test_filters_paging_and_counts(ke):
     assert (row.firm_name, row.final_score, row.grade, row.problem_count) == (
         "甲会计师事务所", Decimal("88.00"), "good", 2)
     assert [t.task_key for t in row.open_tasks] == ["score_firm"]
-    assert [r.id for r in list_evaluations(ke.o.filer2, EvaluationFilters()).rows] == [b.id]
+    # units learn of their evaluation at fieldwork: U2's proposal is not in its list yet
+    assert [r.id for r in list_evaluations(ke.o.filer2, EvaluationFilters()).rows] == []
+    assert [r.id for r in list_evaluations(ke.o.filer1, EvaluationFilters()).rows] == [a.id]
 
 
 def test_bad_filters_name_the_argument():
@@ -239,10 +248,13 @@ def test_what_each_reader_is_shown(ke):
 
 def test_upload_kinds_follow_the_documents_rule(ke):
     ev = to_plan(ke)
+    assert evaluation_view(ev, ke.o.perf).upload_kinds == ()  # the final report comes last
+    act(ke.lead_a, ev, "submit_plan", PLAN)
+    act(ke.o.perf, ev, "review_plan", {"decision": "approve"})
     assert evaluation_view(ev, ke.lead_a).upload_kinds == ("plan", "working_paper",
                                                            "draft_report")
     assert evaluation_view(ev, ke.o.filer1).upload_kinds == ("unit_data", "feedback")
-    assert evaluation_view(ev, ke.o.perf).upload_kinds == ("final_report",)
+    assert evaluation_view(ev, ke.o.perf).upload_kinds == ()
     assert evaluation_view(ev, ke.o.cadre1).upload_kinds == ()
     assert evaluation_view(ev, ke.o.admin).upload_kinds == ()
     doc = upload(ke.o.filer1, ev, "unit_data", "预算批复.pdf")

@@ -209,7 +209,7 @@ def test_a_dispute_goes_to_the_firm_which_may_rescore(ke):
     act(ke.lead_a, ev, "firm_response", {"decision": "rescore", "comment": "补充样本后重新评分"})
     assert open_keys(ev) == ["submit_draft"] and ev.feedback_status == "pending"
     act(ke.lead_a, ev, "submit_draft", {"scores": SCORES, "problems": [], "summary": "重评"})
-    act(ke.o.filer1, ev, "unit_feedback", {"decision": "dispute", "comment": "仍有异议"})
+    act(ke.o.leader1, ev, "unit_feedback", {"decision": "dispute", "comment": "仍有异议"})
     act(ke.lead_a, ev, "firm_response", {"decision": "keep", "comment": "证据充分，维持评分"})
     assert open_keys(ev) == ["quality_review"] and ev.firm_response == "证据充分，维持评分"
 
@@ -344,6 +344,10 @@ def test_fieldwork_needs_a_working_paper(ke):
 
 def test_documents_are_kept_to_their_authors(ke):
     ev = to_plan(ke)
+    with pytest.raises(Forbidden):  # the unit supplies its data once fieldwork starts
+        upload(ke.o.filer1, ev, "unit_data")
+    act(ke.lead_a, ev, "submit_plan", PLAN)
+    act(ke.o.perf, ev, "review_plan", {"decision": "approve"})
     with pytest.raises(Forbidden):
         upload(ke.o.filer1, ev, "working_paper")
     with pytest.raises(Forbidden):

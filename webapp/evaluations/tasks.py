@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,9 +15,13 @@ from models.firm import PROCUREMENT_METHODS, QUALITY_COMPONENTS
 from models.ledger import PROBLEM_CATEGORIES, SEVERITIES
 from workflows.errors import InvalidInput
 from workflows.evaluation import evaluation_for_instance, get_evaluation_or_404
+from workflows.evaluation.access import sees_firm_quality
 from workflows.evaluation.choices import DEFAULT_PLAN, firm_choices
 from workflows.evaluation.documents import documents_of
+from workflows.evaluation.plan_forms import MAX_PLAN_ROWS
+from workflows.evaluation.results import FEE_READERS
 from workflows.evaluation.scores import plan_rows
+from workflows.evaluation.work_forms import MAX_PROBLEMS
 from workflows.evaluation_rules import EVAL_LEVEL2
 from workflows.instances import instance_view
 from workflows.projects import names_for_tasks, user_names
@@ -34,15 +40,26 @@ PREFIX = "jixiao:ke_"
 PLAN_FIELDS = ("level1", "level2", "name", "weight")
 PROBLEM_FIELDS = ("description", "category", "severity", "amount_wan", "suggested_measure")
 BLANK_PLAN_ROWS = 3
+ROW_CAPS = {"indicators": MAX_PLAN_ROWS, "problems": MAX_PROBLEMS}
+# Steps whose remarks are the finance side's own (the firm's quality score).
+FINANCE_STEPS = ("score_firm", "confirm_firm_score")
 BLANK_PROBLEM_ROWS = 3
 DECISION_FORMS = ("list_approval", "plan_review", "unit_feedback", "firm_response",
                   "quality_review", "chief_approval", "final_approval", "firm_score_confirm")
 
 
+def _indexes(form: MultiDict, prefix: str) -> list[int]:
+    """Row numbers posted as `<prefix>-<i>-<field>`, below the form's cap (a forged number
+    must not make the page draw a million rows)."""
+    cap = ROW_CAPS[prefix]
+    return sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-")
+                   and k.count("-") == 2 and k.split("-")[1].isdecimal()
+                   and int(k.split("-")[1]) < cap})
+
+
 def _rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
     """Posted rows `<prefix>-<i>-<field>` in index order; fully blank rows are dropped."""
-    indexes = sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-")
-                      and k.count("-") == 2 and k.split("-")[1].isdecimal()})
+    indexes = _indexes(form, prefix)
     rows = [{f: (form.get(f"{prefix}-{i}-{f}") or "").strip() for f in fields} for i in indexes]
     return [r for r in rows if any(r.values())]
 
@@ -156,9 +173,8 @@ def defaults_of(task: Task, evaluation: KeyEvaluation) -> MultiDict:
 
 
 def _row_count(values: MultiDict, prefix: str, blank: int) -> int:
-    indexes = [int(k.split("-")[1]) for k in values if k.startswith(prefix + "-")
-               and k.split("-")[1].isdecimal()]
-    return (max(indexes) + 1 if indexes else 0) + blank
+    indexes = _indexes(values, prefix)
+    return min((max(indexes) + 1 if indexes else 0) + blank, ROW_CAPS[prefix])
 
 
 def render_task(task: Task, values: MultiDict | None = None, errors: dict | None = None,
@@ -170,11 +186,14 @@ def render_task(task: Task, values: MultiDict | None = None, errors: dict | None
         "closed", "withdrawn"))
     values = values if values is not None else defaults_of(task, evaluation)
     view = instance_view(instance)
+    if not sees_firm_quality(current_user):
+        view = replace(view, history=[h for h in view.history if h.task_key not in FINANCE_STEPS])
     people = user_names({instance.started_by_id, task.completed_by_id, evaluation.created_by_id})
     return render_template(
         "evaluations/task.html", task=task, instance=instance, evaluation=evaluation,
         view=view, names=names_for_tasks([task]).get(task.id), people=people, blocked=blocked,
-        refusal=refusal, values=values, errors=errors or {}, form_name=task.form_key.removeprefix(
+        refusal=refusal, values=values, errors=errors or {},
+        show_fee=current_user.has_role(*FEE_READERS), form_name=task.form_key.removeprefix(
             PREFIX), plan=plan_rows(evaluation), documents=documents_of(evaluation.id),
         firms=firm_choices(evaluation.bureau_id) if task.task_key == "engage_firm" else [],
         plan_rows_shown=_row_count(values, "indicators", BLANK_PLAN_ROWS),

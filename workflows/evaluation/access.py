@@ -12,10 +12,22 @@ from ..errors import NotFound
 from ..firms.access import firm_access
 from ..firms.registry import FIRM_ROLE
 from ..messages import Msg
-from ..permissions import can_see_unit
+from ..permissions import can_see_unit, role_table
 
 KIND = "key_evaluation"
 FINAL_STATUSES = ("final", "results_issued", "closed")
+# The evaluated unit learns of the evaluation with its notice, when fieldwork starts (the list
+# and the plan are the finance side's: DOMAIN section 2).
+UNIT_STATUSES = ("fieldwork", "draft_submitted", "unit_feedback", "perf_review",
+                 "audit_prefinal", "leader_approval", *FINAL_STATUSES)
+# Who reads fieldwork and the draft before the score is final (the budget section, congress and
+# administrators read the final results only).
+DRAFT_READERS = ("perf_staff", "perf_chief", "bureau_leader", "section_cadre", "section_chief",
+                 "unit_filer", "unit_leader", FIRM_ROLE, "audit_bureau")
+
+
+def _unit_only(user: User) -> bool:
+    return not {role.scope for role in role_table(user).values()} & {"tenant", "section"}
 
 
 def _consulted(evaluation: KeyEvaluation) -> bool:
@@ -31,7 +43,7 @@ def can_see(user: User, evaluation: KeyEvaluation) -> bool:
     if user.has_role(FIRM_ROLE) and user.firm_id is not None:
         return firm_access(user, KIND, evaluation.id) is not None
     if can_see_unit(user, evaluation.unit_id):
-        return True
+        return evaluation.status in UNIT_STATUSES or not _unit_only(user)
     if user.has_role("audit_bureau"):
         return evaluation.status in FINAL_STATUSES or _consulted(evaluation)
     return user.has_role("congress") and evaluation.status in FINAL_STATUSES
@@ -49,6 +61,12 @@ def get_evaluation_or_404(evaluation_id, user: User) -> KeyEvaluation:
     if not can_see(user, evaluation):
         raise NotFound(Msg("evaluation not found"))
     return evaluation
+
+
+def sees_draft(user: User, evaluation: KeyEvaluation) -> bool:
+    """Fieldwork, the draft scores and the draft problem list: for the parties working on them
+    until the score is final, for every reader afterwards."""
+    return evaluation.status in FINAL_STATUSES or user.has_role(*DRAFT_READERS)
 
 
 def sees_audit_opinions(user: User) -> bool:

@@ -17,25 +17,32 @@ from ..evidence import keep, path_of, spool
 from ..firms.access import firm_access
 from ..messages import Msg
 from ..permissions import acts_in_workflows
-from .access import KIND, can_see
+from .access import KIND, can_see, sees_draft
 
 FIRM_KINDS = ("plan", "working_paper", "draft_report")
 UNIT_KINDS = ("unit_data", "feedback")
 FINANCE_KINDS = ("final_report",)
 KINDS = (*FIRM_KINDS, *UNIT_KINDS, *FINANCE_KINDS)
 MAX_FILES = 200
+_FIRM_AT = ("engaged", "plan_review", "fieldwork", "draft_submitted", "unit_feedback",
+            "perf_review")
+_UNIT_AT = ("fieldwork", "draft_submitted", "unit_feedback")
+# When each kind may be added (evaluation statuses).
+OPEN_FOR = {**dict.fromkeys(FIRM_KINDS, _FIRM_AT), **dict.fromkeys(UNIT_KINDS, _UNIT_AT),
+            "final_report": ("final", "results_issued")}
 
 
 def may_upload(evaluation: KeyEvaluation, user: User, kind: str) -> bool:
-    """The firm's team adds its papers, the evaluated unit its data, the performance section the
-    final report; nobody adds anything once the evaluation is closed."""
-    if evaluation.status in ("closed", "withdrawn") or not acts_in_workflows(user):
+    """The firm's team adds its papers from the engagement until the quality review passes, the
+    evaluated unit its data and feedback while the draft is open, the performance section the
+    final report until the evaluation closes; the final record is read-only (R31)."""
+    if not acts_in_workflows(user) or evaluation.status not in OPEN_FOR.get(kind, ()):
         return False
     if kind in FIRM_KINDS:
         return firm_access(user, KIND, evaluation.id) == "write"
     if kind in UNIT_KINDS:
         return user.unit_id == evaluation.unit_id and user.has_role("unit_filer", "unit_leader")
-    return kind in FINANCE_KINDS and user.has_role("perf_staff", "perf_chief")
+    return user.has_role("perf_staff", "perf_chief")
 
 
 def upload_document(evaluation: KeyEvaluation, user: User, kind: str, filename: str | None,
@@ -86,7 +93,8 @@ def open_document(document_id: int, user: User) -> tuple[Document, Path]:
     """A document and its file for a user who may see its evaluation; 404 for anyone else."""
     doc = db.get(Document, document_id) if isinstance(document_id, int) else None
     evaluation = db.get(KeyEvaluation, doc.owner_id) if doc and doc.owner_type == KIND else None
-    if evaluation is None or not can_see(user, evaluation):
+    if evaluation is None or not can_see(user, evaluation) or (
+            doc.kind not in FINANCE_KINDS and not sees_draft(user, evaluation)):
         raise NotFound(Msg("document not found"))
     path = path_of(doc.sha256)
     if not path.is_file() or path.stat().st_size != doc.size:

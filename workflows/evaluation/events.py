@@ -44,6 +44,7 @@ def _deem_agreed(evaluation: KeyEvaluation) -> None:
 
 def _rows(evaluation: KeyEvaluation) -> list[dict]:
     return [{"unit_id": evaluation.unit_id, "project_id": evaluation.project_id,
+             "fiscal_year": evaluation.fiscal_year_evaluated,  # R33: the year evaluated
              "source": "key_evaluation", "source_ref": evaluation.title[:100],
              "problem_list_no": f"KE{evaluation.fiscal_year_evaluated}-{evaluation.id}-{n}",
              "description": p["description"], "category": p["category"],

@@ -4,10 +4,12 @@ and the firm's quality score (R22) (DOMAIN d steps 10-14)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from models import Engagement, KeyEvaluation, ProcessInstance, Task, User, db
 from models.base import utcnow
 
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput
 from ..firms.engagements import close_engagement
 from ..firms.quality import clean_components, score_quality
 from ..messages import Msg
@@ -15,6 +17,7 @@ from ..tasks import Completion, register_form
 from . import consultations
 from .common import move, open_evaluation, tell
 from .fields import decision, text
+from .proposals import evaluation_for_instance
 from .scores import draft_breakdown
 
 FEEDBACK_SETTLED = ("agreed", "deemed_agreed")
@@ -51,17 +54,32 @@ def chief_approval(task: Task, instance: ProcessInstance, user: User, payload: d
     chosen, comment = decision(payload, ("approve", "return"), ("return",))
     evaluation.chief_approved_by_id = user.id if chosen == "approve" else None
     move(evaluation, user, evaluation.status, f"final.chief_{chosen}", comment)
-    after_parallel_step(evaluation)
+    after_parallel_step(evaluation, chosen)
     # the join continues on whichever branch arrives last: the decision must reach both
     return Completion(data={"chief_decision": chosen}, decision=chosen, comment=comment or None,
                       rearm={"chief_decision": chosen})
 
 
-def after_parallel_step(evaluation: KeyEvaluation) -> None:
-    """Both the chief's approval and consultation #2 are in: the leader decides next."""
-    if evaluation.chief_approved_by_id is not None \
-            and consultations.recorded(evaluation, "pre_finalisation"):
+def _chief_decision(evaluation: KeyEvaluation) -> str | None:
+    """The chief's decision since the draft last passed quality review, if taken."""
+    latest = db.execute(select(Task.task_key, Task.decision).where(
+        Task.instance_id == evaluation.instance_id, Task.status == "completed",
+        Task.task_key.in_(("quality_review", "chief_approval")))
+        .order_by(Task.completed_at.desc(), Task.id.desc()).limit(1)).first()
+    return latest.decision if latest is not None and latest.task_key == "chief_approval" \
+        else None
+
+
+def after_parallel_step(evaluation: KeyEvaluation, chief_decision: str | None = None) -> None:
+    """Both the chief's review and consultation #2 are in: the leader decides next, or the draft
+    goes back to quality review when the chief returned it."""
+    decision = chief_decision or _chief_decision(evaluation)
+    if decision is None or not consultations.recorded(evaluation, "pre_finalisation"):
+        return
+    if decision == "approve":
         move(evaluation, None, "leader_approval", "final.ready")
+    else:
+        move(evaluation, None, "perf_review", "final.back_to_review")
 
 
 def check_finalisable(evaluation: KeyEvaluation) -> None:
@@ -116,7 +134,15 @@ def score_firm(task: Task, instance: ProcessInstance, user: User, payload: dict)
     return Completion(data={"decision": "submit"}, decision="submit")
 
 
-@register_form("jixiao:ke_firm_score_confirm")
+def guard_confirm_score(task: Task, instance: ProcessInstance, user: User) -> None:
+    """R9: whoever proposed the firm's quality score does not confirm it."""
+    evaluation = evaluation_for_instance(instance)
+    if (evaluation.firm_score_draft or {}).get("by") == user.id:
+        raise Forbidden(Msg("separation of duties: whoever proposed the quality score cannot "
+                            "confirm it (R9)"))
+
+
+@register_form("jixiao:ke_firm_score_confirm", guard=guard_confirm_score)
 def confirm_firm_score(task: Task, instance: ProcessInstance, user: User, payload: dict
                        ) -> Completion:
     """The performance chief confirms the quality score (the firm's status follows R22) and the
@@ -130,8 +156,8 @@ def confirm_firm_score(task: Task, instance: ProcessInstance, user: User, payloa
     draft = evaluation.firm_score_draft or {}
     score_quality(user, engagement, draft.get("components"), draft.get("remarks", ""))
     move(evaluation, user, "closed", "close")
-    if _all_scope_closed(engagement, evaluation):
-        close_engagement(user, engagement)
+    if engagement.status != "closed" and _all_scope_closed(engagement, evaluation):
+        close_engagement(user, engagement)  # unless someone closed it from its own page
     return Completion(data={"decision": chosen}, decision=chosen, comment=comment or None)
 
 

@@ -36,7 +36,9 @@ def audit_opinion(task: Task, instance: ProcessInstance, user: User, payload: di
     consultations.record_opinion(evaluation, stage, user, opinion, no_opinion)
     if stage == "pre_finalisation":
         after_parallel_step(evaluation)
-    return Completion(data={"decision": "reply"}, decision="reply", comment=opinion or None)
+    # the opinion stays on the consultation: task comments show in timelines that firm staff
+    # and units read, and they never see audit opinions (DOMAIN section 2)
+    return Completion(data={"decision": "reply"}, decision="reply")
 
 
 @register_form("jixiao:ke_list_approval")
@@ -59,7 +61,7 @@ def revise(task: Task, instance: ProcessInstance, user: User, payload: dict) -> 
     """The performance section revises the returned proposal (the object stays the same)."""
     evaluation = open_evaluation(instance)
     revise_proposal(evaluation, user, payload)
-    move(evaluation, user, "audit_pre", "list.resubmit")
+    move(evaluation, user, "proposed", "list.resubmit")
     return Completion(data={"decision": "submit"}, decision="submit")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import BudgetUnit, KeyEvaluation, ProcessInstance, Project, User, db
+from models import BudgetUnit, FinanceBureau, KeyEvaluation, ProcessInstance, Project, User, db
 from models.evaluation import OBJECT_TYPES, SELECTION_REASONS
 
 from ..audit import record
@@ -20,6 +20,7 @@ from .fields import amount, choice, integer, text
 
 PROCESS_KEY = "key_evaluation"
 PROPOSER_ROLES = ("perf_staff", "perf_chief")
+REVISABLE = ("title", "selection_reason", "selection_note", "fee_budget")
 
 
 def can_propose(user: User) -> bool:
@@ -45,8 +46,8 @@ def validate_proposal(raw, bureau_id: int) -> dict:
     unit = None
     if raw.get("project_id") not in (None, ""):
         project = db.get(Project, positive_id(raw.get("project_id")) or 0)
-        if project is None or project.bureau_id != bureau_id:
-            errors["project_id"] = [Msg("no project with this id")]
+        if project is None or project.bureau_id != bureau_id or not project.unit.active:
+            errors["project_id"] = [Msg("no project of an active unit with this id")]
         else:
             cleaned["project_id"], unit = project.id, project.unit
     elif cleaned["object_type"] == "project":
@@ -82,6 +83,8 @@ def propose_evaluation(user: User, raw) -> KeyEvaluation:
         raise Conflict(Msg("the key evaluation process has not been deployed"))
     bureau = bureau_of(user)
     cleaned = validate_proposal(raw, bureau.id)
+    # two proposals of the same object at once: the second waits here, then sees the first
+    db.execute(select(FinanceBureau.id).where(FinanceBureau.id == bureau.id).with_for_update())
     _check_not_listed(bureau.id, cleaned)
     unit = cleaned.pop("unit")
     evaluation = KeyEvaluation(bureau_id=bureau.id, unit_id=unit.id, status="audit_pre",
@@ -115,14 +118,11 @@ def evaluation_for_instance(instance: ProcessInstance) -> KeyEvaluation:
 def revise_proposal(evaluation: KeyEvaluation, user: User, raw) -> None:
     """Change the proposal after the leader returned it (same object rules)."""
     raw = raw if isinstance(raw, dict) else {}
-    cleaned = validate_proposal({**_proposal_of(evaluation), **raw}, evaluation.bureau_id)
-    if cleaned.pop("unit").id != evaluation.unit_id \
-            or cleaned["project_id"] != evaluation.project_id:
-        message = Msg("the evaluated object cannot change; withdraw it and propose another")
-        raise InvalidInput(message, {"project_id": [message]})
+    wording = {key: raw[key] for key in REVISABLE if key in raw}
+    cleaned = validate_proposal({**_proposal_of(evaluation), **wording}, evaluation.bureau_id)
     before = _proposal_of(evaluation)
-    for key, value in cleaned.items():
-        setattr(evaluation, key, value)
+    for key in REVISABLE:  # the object, its type and year stay: withdraw to change those
+        setattr(evaluation, key, cleaned[key])
     record(user.id, "key_evaluation", evaluation.id, "proposal.revise", before=before,
            after=_proposal_of(evaluation))
 

@@ -11,6 +11,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -68,7 +69,8 @@ def _sheet(wb: Workbook, name: str, title: str, columns) -> tuple:
     ws.freeze_panes = "A3"
     ws.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
     ws.row_dimensions[1].height = 30
-    cell = WriteOnlyCell(ws, title)
+    cell = WriteOnlyCell(ws, ILLEGAL_CHARACTERS_RE.sub("", title))
+    cell.data_type = "s"  # the title holds the object's name: text, never a formula
     cell.font, cell.alignment = Font(bold=True, size=14), Alignment(horizontal="center",
                                                                      vertical="center")
     ws.append([cell])

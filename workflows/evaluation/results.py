@@ -27,11 +27,14 @@ from ..firms.registry import FIRM_ROLE
 from ..permissions import can_see_unit
 from ..projects import TaskNames, names_for_tasks, user_names
 from ..rectification import today
-from .access import KIND, sees_audit_opinions, sees_firm_quality
-from .documents import FIRM_KINDS, KINDS, documents_of, may_upload
+from .access import KIND, sees_audit_opinions, sees_draft, sees_firm_quality
+from .documents import FINANCE_KINDS, FIRM_KINDS, KINDS, documents_of, may_upload
 
 LEVEL1_ORDER = tuple(EVAL_LEVEL2)  # decision, process, output, benefit
 FEE_READERS = ("perf_staff", "perf_chief", "bureau_leader", "budget_section")
+# Trail actions of the fieldwork and the draft (hidden from readers of final results only).
+DRAFT_ACTIONS = ("plan.", "fieldwork.", "draft.", "feedback.", "review.", "unit_data.",
+                 "document.", "final.chief_", "final.back_to_review", "consultation.")
 # What of an audit row's `after` the history shows; the rest (quality components, ids of other
 # records) stays in the trail.
 HISTORY_KEYS = ("status", "kind", "filename", "total", "score", "grade", "problems")
@@ -198,10 +201,12 @@ def _scores(evaluation: KeyEvaluation) -> tuple[str | None, list, dict, Decimal 
     return None, [], {}, None, None
 
 
-def score_groups(evaluation: KeyEvaluation) -> tuple[str | None, tuple[GroupLine, ...],
-                                                     Decimal | None, str | None]:
-    """The plan's indicators by level-1 group with weights, scores and subtotals."""
-    stage, scores, subtotals, total, grade = _scores(evaluation)
+def score_groups(evaluation: KeyEvaluation, with_scores: bool = True
+                 ) -> tuple[str | None, tuple[GroupLine, ...], Decimal | None, str | None]:
+    """The plan's indicators by level-1 group with weights, scores and subtotals (weights only
+    for a reader who may not see the draft's scores)."""
+    stage, scores, subtotals, total, grade = _scores(evaluation) if with_scores \
+        else (None, [], {}, None, None)
     plan = evaluation.plan or {}
     rows = plan.get("indicators") or []
     lines = [IndicatorLine(n, r.get("level1", ""), r.get("level2", ""), r.get("name", ""),
@@ -286,8 +291,11 @@ def _history(evaluation: KeyEvaluation, user: User) -> tuple[HistoryEntry, ...]:
                AuditLog.action != "firm.read")
         .order_by(AuditLog.id)).all()
     quality = sees_firm_quality(user)
+    draft = sees_draft(user, evaluation)
     entries = []
     for row, name in rows:
+        if not draft and row.action.startswith(DRAFT_ACTIONS):
+            continue  # the firm's work and the unit's answers are not theirs to read yet
         hidden = row.action in QUALITY_ACTIONS and not quality  # firm staff never see scores
         after = {} if hidden else {k: v for k, v in (row.after or {}).items()
                                    if k in HISTORY_KEYS}
@@ -312,7 +320,8 @@ def evaluation_view(evaluation: KeyEvaluation, user: User) -> EvaluationView:
     Audit consultations only for those who see audit opinions; the fee budget for the finance
     roles; the firm's quality score never appears here.
     """
-    stage, groups, total, grade = score_groups(evaluation)
+    draft = sees_draft(user, evaluation)
+    stage, groups, total, grade = score_groups(evaluation, with_scores=draft)
     tasks = tuple(db.scalars(select(Task).where(
         Task.instance_id == evaluation.instance_id, Task.status == "ready")
         .order_by(Task.id))) if evaluation.instance_id else ()
@@ -323,8 +332,12 @@ def evaluation_view(evaluation: KeyEvaluation, user: User) -> EvaluationView:
         fee_budget=evaluation.fee_budget if user.has_role(*FEE_READERS) else None,
         engagement=_engagement(evaluation),
         consultations=_consultations(evaluation) if sees_audit_opinions(user) else None,
-        feedback=_feedback(evaluation), problems=_problems(evaluation),
-        documents=_documents(evaluation), history=_history(evaluation, user),
+        feedback=_feedback(evaluation) if draft else FeedbackView("pending", None, "", None,
+                                                                   None, ""),
+        problems=_problems(evaluation) if draft else (),
+        documents=_documents(evaluation) if draft else tuple(
+            d for d in _documents(evaluation) if d.kind in FINANCE_KINDS),
+        history=_history(evaluation, user),
         open_tasks=tasks, task_names=names_for_tasks(list(tasks)),
         upload_kinds=upload_kinds(evaluation, user),
         ledger_visible=can_see_unit(user, evaluation.unit_id))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from models import (
     AuditConsultation,
@@ -32,7 +32,7 @@ from ..firms.registry import FIRM_ROLE
 from ..messages import Msg
 from ..permissions import role_table
 from ..query_args import code, whole
-from .access import FINAL_STATUSES, KIND
+from .access import FINAL_STATUSES, KIND, UNIT_STATUSES
 from .results import EvaluationView, evaluation_view
 
 PER_PAGE = 20
@@ -123,7 +123,8 @@ def _unit_scope(user: User) -> ColumnElement[bool]:
         return true()
     clauses = []
     if "unit" in scopes and user.unit_id is not None:
-        clauses.append(KeyEvaluation.unit_id == user.unit_id)
+        clauses.append(and_(KeyEvaluation.unit_id == user.unit_id,
+                            KeyEvaluation.status.in_(UNIT_STATUSES)))
     if "section" in scopes and user.section_id is not None:
         clauses.append(KeyEvaluation.unit_id.in_(
             select(BudgetUnit.id).where(BudgetUnit.expenditure_section_id == user.section_id)))

@@ -64,7 +64,7 @@ def _checked(user: User, kind: str, object_id) -> str | None:
     record(user.id, str(kind)[:40], str(object_id)[:40], "firm.read",
            after={"allowed": access is not None, "access": access, "firm_id": user.firm_id,
                   "engagement_id": engagement_id},
-           keep=access is None)  # a refused probe stays on record past the 404's rollback
+           keep=True)  # on record even when the request fails (a refused probe's 404 above all)
     return access
 
 
@@ -96,7 +96,7 @@ def get_firm_or_404(firm_id: int, user: User) -> ThirdPartyFirm:
         allowed = firm is not None and user.firm_id == firm.id
         record(user.id, "third_party_firm", str(firm_id)[:40], "firm.read",
                after={"allowed": allowed, "access": "read" if allowed else None,
-                      "firm_id": user.firm_id}, keep=not allowed)
+                      "firm_id": user.firm_id}, keep=True)
         if allowed:
             return firm
     raise NotFound(Msg("firm not found"))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import AuditLog, RectificationItem, db
 from tests.conftest import ready_task
-from tests.evaluation_support import PLAN, act, propose, to_final_step, to_plan
+from tests.evaluation_support import PLAN, act, propose, to_fieldwork, to_final_step, to_plan
 
 from .conftest import user
 
@@ -70,7 +70,8 @@ def test_the_list_keeps_to_the_scope_filters_and_pages(api, kapi):
     assert ids(api.get("/evaluations?per_page=1&page=2", "perf")) == [b.id]
     assert ids(api.get("/evaluations?year=2026", "leader")) == [b.id]
     assert ids(api.get("/evaluations?grade=good&q=薄弱", "budget")) == [a.id]
-    assert ids(api.get("/evaluations", "filer2")) == [b.id]
+    assert ids(api.get("/evaluations", "filer2")) == []  # U2 hears of it at fieldwork
+    assert ids(api.get("/evaluations", "cadre2")) == [b.id]
     assert ids(api.get("/evaluations", "lead_a")) == [a.id]
     assert ids(api.get("/evaluations", "eva_b")) == []
     assert ids(api.get("/evaluations", "delegate")) == [a.id]
@@ -152,7 +153,7 @@ def test_proposing_an_evaluation(api, kapi):
 # ------------------------------------------------------------------------------ documents
 
 def test_uploading_documents(api, kapi):
-    ev = to_plan(kapi).id
+    ev = to_fieldwork(kapi).id
     db.commit()
     resp = upload(api, ev, "filer1")
     assert resp.status_code == 201, resp.get_json()
