@@ -94,11 +94,12 @@ def _register_blueprints(app: Flask) -> None:
     from .instances.views import bp as instances_bp
     from .ledger.views import bp as ledger_bp
     from .notifications.views import bp as notifications_bp
+    from .processes.views import bp as processes_bp
     from .projects.views import bp as projects_bp
     from .self_evaluations.views import bp as self_evaluations_bp
 
     for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp, ledger_bp,
-                      notifications_bp, firms_bp, evaluations_bp):
+                      notifications_bp, firms_bp, evaluations_bp, processes_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(self_evaluations_bp)
     register_api(ext.api)

@@ -1,0 +1,1 @@
+"""The administrators' process pages."""
