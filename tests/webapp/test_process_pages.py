@@ -71,3 +71,22 @@ def test_only_administrators_see_the_processes(bureau, as_user, client, user):
     assert client.get("/admin/processes").status_code == 403
     assert client.get("/admin/processes/goal_declaration/v1/download").status_code == 403
     assert "/admin/processes" not in client.get("/inbox").text
+
+
+def test_an_administrator_suspends_and_resumes_an_instance_on_its_page(bureau, as_user, get,
+                                                                         post, client):
+    instance = start_goal_declaration(bureau.projects["p1"], bureau.filer1)
+    url = f"/instances/{instance.id}"
+    as_user("perf")
+    assert 'id="control"' not in get(url)
+    assert client.post(f"{url}/control", data={"action": "suspend", "reason": "x"}
+                       ).status_code == 403
+    as_user("admin")
+    assert 'value="suspend"' in get(url)
+    page = post(f"{url}/control", {"action": "suspend", "reason": " "}, 422).text
+    assert "give the reason" in page
+    post(f"{url}/control", {"action": "suspend", "reason": "单位申请暂缓"})
+    page = get(url)
+    assert "The instance is now Suspended." in page and 'value="resume"' in page
+    post(f"{url}/control", {"action": "resume", "reason": "恢复"})
+    assert db.get(type(instance), instance.id).status == "running"
