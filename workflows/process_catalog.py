@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from models import ProcessDefinition, ProcessInstance, User, db
+from models import ProcessDefinition, ProcessInstance, Task, User, db
 
 from .engine.decisions import DECISION_PREFIX
 from .errors import Forbidden, NotFound
@@ -29,6 +29,7 @@ class VersionRow:
     running: int
     completed: int
     active: bool  # the newest version: new instances start on it
+    waiting: tuple[tuple[str, int], ...] = ()  # (BPMN element id, ready tasks there)
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,21 @@ def check_admin(user: User) -> None:
 
 
 def process_catalog(user: User) -> list[ProcessEntry]:
-    """Every key with its versions and instance counts per version (two queries)."""
+    """Every key with its versions, instance counts per version and where their instances wait
+    (how many ready tasks per element: the page's heat list); three queries."""
     check_admin(user)
     counts: dict[tuple[int, str], int] = {
         (definition_id, status): n for definition_id, status, n in db.execute(
             select(ProcessInstance.definition_id, ProcessInstance.status, func.count())
             .group_by(ProcessInstance.definition_id, ProcessInstance.status))}
+    waiting: dict[int, list[tuple[str, int]]] = {}
+    for definition_id, task_key, n in db.execute(
+            select(ProcessInstance.definition_id, Task.task_key, func.count())
+            .join(ProcessInstance, ProcessInstance.id == Task.instance_id)
+            .where(Task.status == "ready", ProcessInstance.status == "running")
+            .group_by(ProcessInstance.definition_id, Task.task_key)
+            .order_by(ProcessInstance.definition_id, func.count().desc(), Task.task_key)):
+        waiting.setdefault(definition_id, []).append((task_key, n))
     rows = db.execute(
         select(ProcessDefinition, User.name)
         .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
@@ -70,7 +80,8 @@ def process_catalog(user: User) -> list[ProcessEntry]:
             definition.id, definition.version, definition.name, definition.content_hash,
             definition.source_name, deployer, definition.deployed_at,
             counts.get((definition.id, "running"), 0),
-            counts.get((definition.id, "completed"), 0), active=not versions))
+            counts.get((definition.id, "completed"), 0), active=not versions,
+            waiting=tuple(waiting.get(definition.id, ()))))
     return [ProcessEntry(key, key.startswith(DECISION_PREFIX), tuple(versions))
             for key, versions in entries.items()]
 

@@ -43,6 +43,8 @@ def test_versions_with_their_instances_and_the_active_one(bureau, as_user, get):
     page = get("/admin/processes")
     goal = section(page, "goal_declaration")
     assert counts(goal, 1) == ("1", "1") and "data-active" in goal
+    # where the running instance waits: one ready task at the filer's step
+    assert re.search(r'data-element="fill_sheet"[^>]*>[^<]* · 1<', goal)
     approval = section(page, second.key)
     rows = dict(re.findall(r'<tr data-version="(\d+)">(.*?)</tr>', approval, re.S))
     assert "data-active" in rows[str(second.version)]
