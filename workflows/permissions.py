@@ -18,6 +18,11 @@ def role_table(user: User) -> dict[str, Role]:
     return {link.role_code: link.role for link in user.role_links}
 
 
+def unit_only(user: User) -> bool:
+    """Whether the user's reach is no wider than their own unit (no section or tenant scope)."""
+    return not {role.scope for role in role_table(user).values()} & {"tenant", "section"}
+
+
 def claim_scope(role: Role, user: User) -> list[ColumnElement[bool]] | None:
     """Conditions on claimable rows for one role of the user; None when the role claims nothing."""
     if not role.acts_in_workflows:
@@ -57,7 +62,7 @@ def can_see_task(user: User, task: Task) -> bool:
     roles = role_table(user)
     scopes = {role.scope for role in roles.values()}
     if (task.process_key, task.task_key) in HIDDEN_FROM_UNITS and task.assignee_id != user.id \
-            and not scopes & {"tenant", "section"}:
+            and unit_only(user):
         return False
     if task.assignee_id == user.id or any(
             roles[code].scope == "none" for code in task.candidate_roles if code in roles):
@@ -80,7 +85,7 @@ def can_see_whole_instance(user: User, instance: ProcessInstance) -> bool:
         return False
     if instance.process_key not in WHOLE_VIEW_HIDDEN_FROM_UNITS:
         return True
-    return bool({role.scope for role in role_table(user).values()} & {"tenant", "section"})
+    return not unit_only(user)
 
 
 def acts_in_workflows(user: User) -> bool:

@@ -5,11 +5,11 @@ Amounts are typed in 万元 and handed to the operations in yuan; the operations
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import gettext as _
 
 from models import ThirdPartyFirm
+
+from ..forms import yuan_from_wan
 
 FIRM_FIELDS = ("name", "credit_code", "firm_type", "staff_count")
 ENGAGEMENT_FIELDS = ("commissioning_party", "commissioner_unit_id", "procurement_method",
@@ -41,16 +41,6 @@ def firm_form_values(firm: ThirdPartyFirm) -> dict:
 
 # ---------------------------------------------------------------- engagements
 
-def wan_to_yuan(text: str) -> str:
-    """万元 text as yuan text; what is not a number goes through for the operation to refuse."""
-    text = (text or "").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return text
-    return str(amount * 10000) if amount.is_finite() else text
-
-
 def _scope_rows(form) -> list[dict]:
     rows = []
     for number in range(MAX_SCOPE_ROWS):
@@ -71,7 +61,7 @@ def engagement_values(form) -> dict:
 def engagement_payload(values: dict) -> dict:
     """The operation's raw input: the amount in yuan, ids as typed (the operation checks)."""
     payload = {key: values[key] for key in ENGAGEMENT_FIELDS if key != "contract_amount_wan"}
-    payload["contract_amount"] = wan_to_yuan(values["contract_amount_wan"])
+    payload["contract_amount"] = yuan_from_wan(values["contract_amount_wan"])
     payload["team_user_ids"] = values["team_user_ids"]
     payload["scope"] = values["scope"]
     return payload

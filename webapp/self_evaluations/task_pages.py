@@ -12,7 +12,6 @@ from models import ProcessInstance, Task
 from workflows.errors import InvalidInput, NotFound
 from workflows.instances import get_instance_or_404, instance_view
 from workflows.messages import Msg
-from workflows.permissions import can_act_on
 from workflows.projects import names_for_tasks, user_names
 from workflows.self_evaluation import (
     FILL,
@@ -23,10 +22,10 @@ from workflows.self_evaluation import (
     evaluation_view,
     sees_spot_checks,
 )
-from workflows.tasks import complete_user_task, guard_refusal
+from workflows.tasks import complete_user_task
 
 from ..inbox.labels import task_label
-from ..inbox.views import TASK_PAGES
+from ..inbox.views import TASK_PAGES, blocked_state
 from .forms import PROBLEM_ROWS, fill_values, form_rows, payload_for
 from .labels import self_evaluation_globals
 
@@ -41,23 +40,11 @@ def _load(task: Task) -> tuple[ProcessInstance, EvaluationDetail]:
     return instance, detail
 
 
-def _blocked(task: Task, instance: ProcessInstance):
-    """Why the user cannot work the task now (None if they can), and the rule refusing them."""
-    if task.status != "ready":
-        return ("completed" if task.status == "completed" else "cancelled"), None
-    if task.assignee_id not in (None, current_user.id):
-        return "held", None
-    if not can_act_on(current_user, task):
-        return "roles", None
-    refusal = guard_refusal(task, instance, current_user)
-    return ("refused" if refusal is not None else None), refusal
-
-
 def show_task(task: Task, values: MultiDict | None = None, errors: dict | None = None,
               status: int = 200):
     """The task page; `values` and `errors` re-show a refused form."""
     instance, detail = _load(task)
-    blocked, refusal = _blocked(task, instance)
+    blocked, refusal = blocked_state(task, instance)
     if values is None:
         values = fill_values(detail) if task.form_key == FILL else MultiDict()
     e = detail.evaluation

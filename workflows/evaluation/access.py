@@ -12,7 +12,7 @@ from ..errors import NotFound
 from ..firms.access import firm_access
 from ..firms.registry import FIRM_ROLE
 from ..messages import Msg
-from ..permissions import can_see_unit, role_table
+from ..permissions import can_see_unit, unit_only
 
 KIND = "key_evaluation"
 FINAL_STATUSES = ("final", "results_issued", "closed")
@@ -24,10 +24,6 @@ UNIT_STATUSES = ("fieldwork", "draft_submitted", "unit_feedback", "perf_review",
 # administrators read the final results only).
 DRAFT_READERS = ("perf_staff", "perf_chief", "bureau_leader", "section_cadre", "section_chief",
                  "unit_filer", "unit_leader", FIRM_ROLE, "audit_bureau")
-
-
-def _unit_only(user: User) -> bool:
-    return not {role.scope for role in role_table(user).values()} & {"tenant", "section"}
 
 
 def _consulted(evaluation: KeyEvaluation) -> bool:
@@ -43,7 +39,7 @@ def can_see(user: User, evaluation: KeyEvaluation) -> bool:
     if user.has_role(FIRM_ROLE) and user.firm_id is not None:
         return firm_access(user, KIND, evaluation.id) is not None
     if can_see_unit(user, evaluation.unit_id):
-        return evaluation.status in UNIT_STATUSES or not _unit_only(user)
+        return evaluation.status in UNIT_STATUSES or not unit_only(user)
     if user.has_role("audit_bureau"):
         return evaluation.status in FINAL_STATUSES or _consulted(evaluation)
     return user.has_role("congress") and evaluation.status in FINAL_STATUSES
