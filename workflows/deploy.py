@@ -7,11 +7,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from models import ProcessDefinition, Role, db
+from models import ProcessDefinition, Role, User, db
 
 from .audit import record
-from .engine.decisions import is_decision_file, parse_decision_file
-from .engine.parser import DefinitionInvalid, ParsedDefinition, parse_definition
+from .engine.decisions import DECISION_PREFIX, is_decision_file, parse_decision_file
+from .engine.parser import DefinitionInvalid, ParsedDefinition
+from .engine.validation import Known, parse_definition
 from .errors import InvalidInput
 from .grading import GRADE_KEY, grade_table_problems
 
@@ -23,6 +24,19 @@ def known_roles() -> set[str]:
     return set(db.scalars(select(Role.code).where(Role.acts_in_workflows.is_(True))))
 
 
+def known_names() -> Known:
+    """What a diagram deployed now may refer to: roles, deployed decisions, active users."""
+    decisions = {key.removeprefix(DECISION_PREFIX) for key in db.scalars(
+        select(ProcessDefinition.key).where(ProcessDefinition.key.startswith(DECISION_PREFIX))
+        .distinct())}
+    return Known(roles=known_roles(), decisions=decisions, user_exists=_user_exists)
+
+
+def _user_exists(username: str) -> bool:
+    return db.scalar(select(User.id).where(User.username == username,
+                                           User.active.is_(True))) is not None
+
+
 def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None
                       ) -> tuple[ProcessDefinition, bool]:
     """Validate and store a diagram or decision table; returns (definition, created)."""
@@ -31,7 +45,7 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
     is_dmn = source_name.lower().endswith(".dmn")
     try:
         is_dmn = is_dmn or is_decision_file(xml)
-        parsed = parse_decision(xml) if is_dmn else parse_definition(xml, known_roles())
+        parsed = parse_decision(xml) if is_dmn else parse_definition(xml, known_names())
     except DefinitionInvalid as exc:
         what = source_name or ("decision table" if is_dmn else "diagram")
         raise InvalidInput(f"{what} cannot be deployed: {exc}",
@@ -65,7 +79,9 @@ def parse_decision(xml: bytes) -> ParsedDefinition:
 def deploy_directory(path: Path = BPMN_DIR, actor_id: int | None = None
                      ) -> list[tuple[ProcessDefinition, bool]]:
     """Deploy every .bpmn and .dmn file of a directory (or one file)."""
-    files = [path] if path.is_file() else sorted([*path.glob("*.bpmn"), *path.glob("*.dmn")])
+    # Decision tables first: a diagram's business-rule tasks must name deployed decisions.
+    files = [path] if path.is_file() else [*sorted(path.glob("*.dmn")),
+                                           *sorted(path.glob("*.bpmn"))]
     return [deploy_definition(f.read_bytes(), source_name=f.name, actor_id=actor_id) for f in files]
 
 

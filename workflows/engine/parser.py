@@ -1,9 +1,8 @@
-"""BPMN parsing: the Camunda parser plus the assignment attributes it ignores, and deploy checks."""
+"""BPMN parsing: the Camunda parser plus the assignment attributes it ignores."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
@@ -15,15 +14,12 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from .evaluator import UnsafeExpression, check_expression, check_script
-
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_MODEL_NS,
       "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
 ASSIGNMENT_ATTRS = ("candidateGroups", "candidateUsers", "assignee", "dueDate", "priority",
                     "formKey")
-RESERVED_IDS = {"Start", "End", "Root"}
 _C = f"{{{CAMUNDA_MODEL_NS}}}"
 
 
@@ -121,98 +117,7 @@ def parse_xml(xml: bytes) -> etree._Element:
     return etree.fromstring(xml, parser)
 
 
-def parse_definition(xml: bytes, known_roles: set[str]) -> ParsedDefinition:
-    """Check a diagram completely and return what deploy stores; raise DefinitionInvalid."""
-    root = parse_xml(xml)
-    if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DefinitionInvalid([Problem("", "not a BPMN 2.0 document (no bpmn:definitions root)")])
-    processes = root.findall("bpmn:process", NS)
-    executable = [p for p in processes if p.get("isExecutable", "true") != "false"] or processes
-    if not executable:
-        raise DefinitionInvalid([Problem("", "the file contains no process")])
-    main = executable[0]
-    problems = _static_problems(root, known_roles)
-    if not problems:
-        problems = _spiff_problems(xml, main.get("id"))
-    if problems:
-        raise DefinitionInvalid(problems)
-    return ParsedDefinition(
-        key=main.get("id"), name=main.get("name") or main.get("id"),
-        content_hash=hashlib.sha256(xml).hexdigest(), xml=xml.decode("utf-8"),
-        user_tasks={t.get("id"): read_assignment(t) for t in main.iter(f"{{{BPMN_NS}}}userTask")},
-    )
-
-
-def _static_problems(root, known_roles: set[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    for proc in root.findall("bpmn:process", NS):
-        if proc.find("bpmn:startEvent", NS) is None:
-            problems.append(Problem(proc.get("id", ""), "process has no start event"))
-    for el in root.iter():
-        el_id = el.get("id") or ""
-        if el_id in RESERVED_IDS or el_id.endswith("EndJoin"):
-            problems.append(Problem(el_id, "this id is reserved by the engine; rename it"))
-    problems += _flow_problems(root)
-    problems += _expression_problems(root)
-    problems += _task_problems(root, known_roles)
-    return problems
-
-
-def _flow_problems(root) -> list[Problem]:
-    problems = []
-    for proc in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
-        ids = {el.get("id") for el in proc.iter() if el.get("id")}
-        for flow in proc.iterfind("bpmn:sequenceFlow", NS):
-            for end in ("sourceRef", "targetRef"):
-                if flow.get(end) not in ids:
-                    problems.append(Problem(flow.get("id", ""),
-                                            f"{end} '{flow.get(end)}' is not an element"))
-    return problems
-
-
-def _owner_id(el) -> str:
-    while el is not None and not el.get("id"):
-        el = el.getparent()
-    return el.get("id") if el is not None else ""
-
-
-def _expression_problems(root) -> list[Problem]:
-    problems = []
-    checks = [(".//bpmn:conditionExpression", check_expression),
-              (".//bpmn:completionCondition", check_expression),
-              (".//bpmn:loopCardinality", check_expression),
-              (".//bpmn:timeDuration", check_expression),
-              (".//bpmn:timeDate", check_expression),
-              (".//bpmn:timeCycle", check_expression),
-              (".//bpmn:scriptTask/bpmn:script", check_script)]
-    for path, check in checks:
-        for el in root.iterfind(path, NS):
-            try:
-                check(el.text or "")
-            except UnsafeExpression as exc:
-                problems.append(Problem(_owner_id(el), f"expression refused: {exc}"))
-    return problems
-
-
-def _task_problems(root, known_roles: set[str]) -> list[Problem]:
-    problems = []
-    for task in root.iterfind(".//bpmn:userTask", NS):
-        info = read_assignment(task)
-        if not (info["candidate_groups"] or info["assignee"] or info["candidate_users"]):
-            problems.append(Problem(task.get("id"), "user task has no assignee or candidate group"))
-        for role in info["candidate_groups"]:
-            if role not in known_roles:
-                problems.append(Problem(task.get("id"), f"unknown role '{role}'"))
-        for f in info["form_fields"]:
-            if not f["id"]:
-                problems.append(Problem(task.get("id"), "form field without an id"))
-    for task in root.iterfind(".//bpmn:businessRuleTask", NS):
-        if not task.get(_C + "decisionRef"):
-            problems.append(Problem(task.get("id"), "business rule task names no decision"))
-    return problems
-
-
-def _spiff_problems(xml: bytes, key: str) -> list[Problem]:
+def spiff_problems(xml: bytes, key: str) -> list[Problem]:
     try:
         build_specs(xml, key)
     except ValidationException as exc:

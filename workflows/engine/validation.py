@@ -1,0 +1,244 @@
+"""Deploy-time checks of a BPMN diagram; every problem names the element it concerns."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .assignment import parse_duration
+from .evaluator import UnsafeExpression, check_expression, check_script
+from .parser import (
+    _C,
+    BPMN_NS,
+    NS,
+    DefinitionInvalid,
+    ParsedDefinition,
+    Problem,
+    parse_xml,
+    read_assignment,
+    spiff_problems,
+)
+
+RESERVED_IDS = {"Start", "End", "Root"}
+DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
+CONSTRAINTS = {"required", "readonly", "min", "max", "minlength", "maxlength"}
+# Elements drawn as shapes: each must have one in the diagram.
+FLOW_NODES = {f"{{{BPMN_NS}}}{tag}" for tag in (
+    "task", "userTask", "manualTask", "serviceTask", "scriptTask", "businessRuleTask", "sendTask",
+    "receiveTask", "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent",
+    "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway",
+    "inclusiveGateway", "eventBasedGateway")}
+# What the engine cannot run, with the reason an administrator is given.
+UNSUPPORTED = {
+    "dataStoreReference": "data stores are not supported; keep the data in form fields",
+    "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
+    "transaction": "transaction sub-processes are not supported",
+    "adHocSubProcess": "ad-hoc sub-processes are not supported",
+    "compensateEventDefinition": "compensation events are not supported",
+    "globalTask": "global tasks are not supported",
+    "globalUserTask": "global tasks are not supported",
+}
+
+
+@dataclass
+class Known:
+    """What a diagram may refer to: role codes, deployed decision ids, and a username check."""
+
+    roles: set[str] = field(default_factory=set)
+    decisions: set[str] | None = None  # None: decisions are not checked (engine-level tests)
+    user_exists: Callable[[str], bool] | None = None
+
+
+def parse_definition(xml: bytes, known: Known | set[str]) -> ParsedDefinition:
+    """Check a diagram completely and return what deploy stores; raise DefinitionInvalid."""
+    if not isinstance(known, Known):
+        known = Known(roles=set(known))
+    root = parse_xml(xml)
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DefinitionInvalid([Problem("", "not a BPMN 2.0 document (no bpmn:definitions root)")])
+    processes = root.findall("bpmn:process", NS)
+    if not processes:
+        raise DefinitionInvalid([Problem("", "the file contains no process")])
+    executable = [p for p in processes if p.get("isExecutable", "true") != "false"]
+    if not executable:
+        raise DefinitionInvalid([Problem(
+            p.get("id", ""), 'the process is marked not executable (isExecutable="false"); '
+            "tick “Executable” on the process to deploy it") for p in processes])
+    main = executable[0]
+    problems = static_problems(root, main, known)
+    if not problems:
+        problems = spiff_problems(xml, main.get("id"))
+    if problems:
+        raise DefinitionInvalid(problems)
+    return ParsedDefinition(
+        key=main.get("id"), name=main.get("name") or main.get("id"),
+        content_hash=hashlib.sha256(xml).hexdigest(), xml=xml.decode("utf-8"),
+        user_tasks={t.get("id"): read_assignment(t) for t in main.iter(f"{{{BPMN_NS}}}userTask")},
+    )
+
+
+def static_problems(root, main, known: Known) -> list[Problem]:
+    """Every problem found without running the engine's parser."""
+    return [*_id_problems(root), *_structure_problems(main), *_unsupported(root, main),
+            *_expression_problems(root), *_task_problems(main, known),
+            *_form_problems(main), *_decision_problems(main, known),
+            *_diagram_problems(root, main)]
+
+
+def _id_problems(root) -> list[Problem]:
+    return [Problem(el.get("id"), "this id is reserved by the engine; rename it")
+            for el in root.iter() if (el.get("id") or "") in RESERVED_IDS
+            or (el.get("id") or "").endswith("EndJoin")]
+
+
+def _structure_problems(main) -> list[Problem]:
+    problems = []
+    if main.find("bpmn:startEvent", NS) is None:
+        problems.append(Problem(main.get("id", ""), "process has no start event"))
+    for proc in main.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
+        ids = {el.get("id") for el in proc.iter() if el.get("id")}
+        for flow in proc.iterfind("bpmn:sequenceFlow", NS):
+            for end in ("sourceRef", "targetRef"):
+                if flow.get(end) not in ids:
+                    problems.append(Problem(flow.get("id", ""),
+                                            f"{end} '{flow.get(end)}' is not an element"))
+    return problems
+
+
+def _unsupported(root, main) -> list[Problem]:
+    problems = []
+    for tag, message in UNSUPPORTED.items():
+        for el in main.iter(f"{{{BPMN_NS}}}{tag}"):
+            problems.append(Problem(_owner_id(el), f"unsupported element: {message}"))
+    store = UNSUPPORTED["dataStoreReference"]
+    problems += [Problem(el.get("id", ""), f"unsupported element: {store}")
+                 for el in root.iter(f"{{{BPMN_NS}}}dataStore")]
+    return problems
+
+
+def _owner_id(el) -> str:
+    while el is not None and not el.get("id"):
+        el = el.getparent()
+    return el.get("id") if el is not None else ""
+
+
+def _expression_problems(root) -> list[Problem]:
+    problems = []
+    checks = [(".//bpmn:conditionExpression", check_expression),
+              (".//bpmn:completionCondition", check_expression),
+              (".//bpmn:loopCardinality", check_expression),
+              (".//bpmn:timeDuration", check_expression),
+              (".//bpmn:timeDate", check_expression),
+              (".//bpmn:timeCycle", check_expression),
+              (".//bpmn:scriptTask/bpmn:script", check_script)]
+    for path, check in checks:
+        for el in root.iterfind(path, NS):
+            try:
+                check(el.text or "")
+            except UnsafeExpression as exc:
+                problems.append(Problem(_owner_id(el), f"expression refused: {exc}"))
+    return problems
+
+
+def _is_variable(value: str) -> bool:
+    text = value.strip()
+    return text.startswith("${") and text.endswith("}") and text[2:-1].strip().isidentifier()
+
+
+def _task_problems(main, known: Known) -> list[Problem]:
+    problems = []
+    for task in main.iter(f"{{{BPMN_NS}}}userTask"):
+        tid, info = task.get("id"), read_assignment(task)
+        if not (info["candidate_groups"] or info["assignee"] or info["candidate_users"]):
+            problems.append(Problem(tid, "user task has no assignee or candidate group"))
+        problems += [Problem(tid, f"unknown role '{role}'")
+                     for role in info["candidate_groups"] if role not in known.roles]
+        people = [info["assignee"]] if info["assignee"] else []
+        for name in [*people, *info["candidate_users"]]:
+            if not _is_variable(name) and known.user_exists and not known.user_exists(name):
+                problems.append(Problem(tid, f"unknown user '{name}'"))
+        due = task.get(_C + "dueDate")
+        if due and not (_is_variable(due) or parse_duration(due) or _is_date(due)):
+            problems.append(Problem(tid, f"due date '{due}' is neither an ISO duration (P5D), "
+                                         "a date (2026-12-31) nor ${variable}"))
+        priority = task.get(_C + "priority")
+        if priority and not (priority.strip().isdigit() or _is_variable(priority)):
+            problems.append(Problem(tid, f"priority '{priority}' is not a whole number"))
+    return problems
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _form_problems(main) -> list[Problem]:
+    problems = []
+    for task in main.iter(f"{{{BPMN_NS}}}userTask"):
+        tid, seen = task.get("id"), set()
+        for f in read_assignment(task)["form_fields"]:
+            fid = f["id"]
+            if not fid:
+                problems.append(Problem(tid, "form field without an id"))
+                continue
+            where = f"form field '{fid}'"
+            if not fid.isidentifier() or fid.startswith("_"):
+                problems.append(Problem(tid, f"{where}: the id must be a name of letters, digits "
+                                             "and _ not starting with a digit or _"))
+            if fid in seen:
+                problems.append(Problem(tid, f"{where} is declared twice"))
+            seen.add(fid)
+            if (f["type"] or "") not in FIELD_TYPES:
+                problems.append(Problem(tid, f"{where}: type must be one of "
+                                             f"{', '.join(sorted(FIELD_TYPES))}"))
+            if f["type"] == "enum" and not [v for v in f["values"] if v["id"]]:
+                problems.append(Problem(tid, f"{where}: an enum needs values with ids"))
+            problems += _constraint_problems(tid, where, f["constraints"])
+    return problems
+
+
+def _constraint_problems(tid: str, where: str, constraints: dict) -> list[Problem]:
+    problems = []
+    for name, config in constraints.items():
+        if name not in CONSTRAINTS:
+            problems.append(Problem(tid, f"{where}: unknown constraint '{name}'"))
+        elif name in ("min", "max"):
+            try:
+                float(config or "")
+            except ValueError:
+                problems.append(Problem(tid, f"{where}: {name} needs a number"))
+        elif name in ("minlength", "maxlength") and not (config or "").strip().isdigit():
+            problems.append(Problem(tid, f"{where}: {name} needs a whole number"))
+    return problems
+
+
+def _decision_problems(main, known: Known) -> list[Problem]:
+    problems = []
+    for task in main.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+        ref = task.get(_C + "decisionRef")
+        if not ref:
+            problems.append(Problem(task.get("id"), "business rule task names no decision"))
+        elif known.decisions is not None and ref not in known.decisions:
+            problems.append(Problem(task.get("id"), f"decision '{ref}' is not deployed; "
+                                                    "deploy its DMN table first"))
+    return problems
+
+
+def _diagram_problems(root, main) -> list[Problem]:
+    if root.find(f"{{{DI_NS}}}BPMNDiagram") is None:
+        return [Problem(main.get("id", ""), "the file has no diagram (BPMN DI): open it in the "
+                                            "modeler and save it with its layout")]
+    shapes = {s.get("bpmnElement") for s in root.iter(f"{{{DI_NS}}}BPMNShape")}
+    edges = {e.get("bpmnElement") for e in root.iter(f"{{{DI_NS}}}BPMNEdge")}
+    problems = [Problem(el.get("id"), "has no shape in the diagram")
+                for el in main.iter(*FLOW_NODES) if el.get("id") not in shapes]
+    problems += [Problem(flow.get("id"), "has no line in the diagram")
+                 for flow in main.iter(f"{{{BPMN_NS}}}sequenceFlow")
+                 if flow.get("id") not in edges]
+    return problems
