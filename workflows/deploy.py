@@ -11,10 +11,11 @@ from models import ProcessDefinition, Role, User, db
 
 from .audit import record
 from .engine.decisions import DECISION_PREFIX, is_decision_file, parse_decision_file
-from .engine.parser import DefinitionInvalid, ParsedDefinition
+from .engine.parser import DefinitionInvalid, ParsedDefinition, Problem
 from .engine.validation import Known, parse_definition
-from .errors import InvalidInput
+from .errors import Conflict, InvalidInput
 from .grading import GRADE_KEY, grade_table_problems
+from .messages import Msg
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -24,12 +25,24 @@ def known_roles() -> set[str]:
     return set(db.scalars(select(Role.code).where(Role.acts_in_workflows.is_(True))))
 
 
-def known_names() -> Known:
-    """What a diagram deployed now may refer to: roles, deployed decisions, active users."""
-    decisions = {key.removeprefix(DECISION_PREFIX) for key in db.scalars(
+def deployed_decisions() -> set[str]:
+    """Decision ids a business-rule task may name."""
+    return {key.removeprefix(DECISION_PREFIX) for key in db.scalars(
         select(ProcessDefinition.key).where(ProcessDefinition.key.startswith(DECISION_PREFIX))
         .distinct())}
-    return Known(roles=known_roles(), decisions=decisions, user_exists=_user_exists)
+
+
+def known_names() -> Known:
+    """What a diagram deployed now may refer to: roles, deployed decisions, active users."""
+    return Known(roles=known_roles(), decisions=deployed_decisions(), user_exists=_user_exists)
+
+
+class DefinitionRefused(InvalidInput):
+    """A diagram or table the checks refused; `problems` name the offending elements."""
+
+    def __init__(self, message: str, errors: dict, problems: list[Problem]):
+        super().__init__(message, errors)
+        self.problems = problems
 
 
 def _user_exists(username: str) -> bool:
@@ -37,9 +50,13 @@ def _user_exists(username: str) -> bool:
                                            User.active.is_(True))) is not None
 
 
-def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None
-                      ) -> tuple[ProcessDefinition, bool]:
-    """Validate and store a diagram or decision table; returns (definition, created)."""
+def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None,
+                      base_version: int | None = None) -> tuple[ProcessDefinition, bool]:
+    """Validate and store a diagram or decision table; returns (definition, created).
+
+    `base_version`, when given, is the version the change was made on: if a newer one was
+    deployed meanwhile the save is refused instead of silently replacing that change.
+    """
     # A DMN file lives in the same table under the key 'dmn:<decision id>', so its versions are
     # numbered, immutable and audited like a diagram's, and unchanged files stay put alike.
     is_dmn = source_name.lower().endswith(".dmn")
@@ -48,9 +65,13 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
         parsed = parse_decision(xml) if is_dmn else parse_definition(xml, known_names())
     except DefinitionInvalid as exc:
         what = source_name or ("decision table" if is_dmn else "diagram")
-        raise InvalidInput(f"{what} cannot be deployed: {exc}",
-                           {"dmn" if is_dmn else "bpmn": [str(p) for p in exc.problems]}) from None
+        raise DefinitionRefused(
+            f"{what} cannot be deployed: {exc}",
+            {"dmn" if is_dmn else "bpmn": [str(p) for p in exc.problems]}, exc.problems) from None
     latest = latest_definition(parsed.key)
+    if base_version is not None and latest is not None and latest.version > base_version:
+        raise Conflict(Msg("version %(v)s of this process was deployed meanwhile; reload the "
+                           "editor and apply your change to it", v=latest.version))
     if latest is not None and latest.content_hash == parsed.content_hash:
         return latest, False
     version = (db.scalar(select(func.max(ProcessDefinition.version))

@@ -141,6 +141,11 @@ def load_decisions(dmn_xml: bytes) -> dict[str, Table]:
 
 def evaluate_decision(dmn_xml: bytes, decision_id: str, inputs: dict) -> dict:
     """The outputs of the rule matching the inputs; DecisionError when there is none."""
+    return match_decision(dmn_xml, decision_id, inputs)[1]
+
+
+def match_decision(dmn_xml: bytes, decision_id: str, inputs: dict) -> tuple[Rule, dict]:
+    """The rule matching the inputs and its outputs; DecisionError when there is none."""
     try:
         tables = load_decisions(dmn_xml)
     except DefinitionInvalid as exc:
@@ -159,7 +164,7 @@ def evaluate_decision(dmn_xml: bytes, decision_id: str, inputs: dict) -> dict:
         raise DecisionError(
             f"decision '{decision_id}': rows {matched[0].row} and {matched[1].row} both match "
             f"{shown}; hit policy UNIQUE allows one", matched[1].rule_id)
-    return _outputs(table, matched[0], names)
+    return matched[0], _outputs(table, matched[0], names)
 
 
 def _matching_rules(table: Table, values: list, names: dict) -> list[Rule]:

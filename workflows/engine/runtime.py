@@ -21,6 +21,7 @@ from ..errors import Conflict, NotFound, WorkflowError
 from ..messages import Msg
 from . import clock
 from .assignment import resolve_due, resolve_value
+from .migrate import rebase_state
 from .store import (
     SERIALIZER_VERSION,
     PinnedDefinition,
@@ -148,6 +149,36 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
            after={"status": "completed", "task_key": task.task_key, "decision": decision,
                   "rating": rating, "comment": comment})
     _dispatch(instance, events)
+
+
+def move_to_version(instance: ProcessInstance, definition: ProcessDefinition) -> list[str]:
+    """Rebase a locked, running instance onto another version of its diagram (the caller checked
+    migration_blockers); its ready tasks keep their ids, holders and age but take the new
+    version's names, forms and candidate groups. Returns the waiting elements."""
+    new_specs = pinned(definition.id, definition.content_hash).specs
+    workflow = rebase_state(instance.state, instance.serializer_version, new_specs)
+    instance.definition, instance.definition_id = definition, definition.id
+    instance.definition_hash = definition.content_hash
+    with db.no_autoflush:
+        _save(instance, workflow)
+        _project(instance, workflow)
+        meta = definition.user_tasks or {}
+        rows = db.scalars(select(Task).where(Task.instance_id == instance.id,
+                                             Task.status == "ready")).all()
+        for row in rows:
+            info = meta.get(row.task_key, {})
+            row.name = info.get("name") or row.name
+            row.form_key = info.get("form_key", row.form_key)
+            groups = ",".join(info.get("candidate_groups", []))
+            if groups != row.candidate_groups:
+                row.candidate_groups = groups
+                if row.assignee_id is None and instance.status == "running":
+                    row.open_to_candidates()
+    try:
+        db.flush()
+    except StaleDataError:
+        raise Conflict(Msg("the process instance was changed by someone else; reload")) from None
+    return sorted(instance.trail.get("active", []))
 
 
 def fire_timers(instance: ProcessInstance) -> None:

@@ -103,10 +103,19 @@ def dump_state(workflow: BpmnWorkflow) -> str:
 
 def load_state(state: str, version: str, specs: tuple) -> BpmnWorkflow:
     """Restore a workflow and hand it the restricted engine (the library would not)."""
+    return restore_state(read_state(state, version), specs)
+
+
+def read_state(state: str, version: str) -> dict:
+    """An instance's stored state as the serializer's dictionary."""
     if version != SERIALIZER_VERSION:
         raise ValueError(f"state written by serializer {version!r}; "
                          f"this build reads {SERIALIZER_VERSION!r}")
-    dct = json.loads(state, cls=_serializer.json_decoder_cls)
+    return json.loads(state, cls=_serializer.json_decoder_cls)
+
+
+def restore_state(dct: dict, specs: tuple) -> BpmnWorkflow:
+    """A workflow from a state dictionary on the given specs, on the restricted engine."""
     dct[_SPECS_KEY] = specs
     workflow = _serializer.from_dict(dct)
     workflow.script_engine = restricted_engine()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lxml import etree
+
 from .assignment import parse_duration
 from .evaluator import UnsafeExpression, check_expression, check_script
 from .parser import (
@@ -98,13 +100,35 @@ def _structure_problems(main) -> list[Problem]:
     problems = []
     if main.find("bpmn:startEvent", NS) is None:
         problems.append(Problem(main.get("id", ""), "process has no start event"))
+    if next(main.iter(f"{{{BPMN_NS}}}endEvent"), None) is None:
+        problems.append(Problem(main.get("id", ""), "process has no end event"))
     for proc in main.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
         ids = {el.get("id") for el in proc.iter() if el.get("id")}
-        for flow in proc.iterfind("bpmn:sequenceFlow", NS):
+        flows = proc.findall("bpmn:sequenceFlow", NS)
+        for flow in flows:
             for end in ("sourceRef", "targetRef"):
                 if flow.get(end) not in ids:
                     problems.append(Problem(flow.get("id", ""),
                                             f"{end} '{flow.get(end)}' is not an element"))
+        problems += _unconnected(proc, flows)
+    return problems
+
+
+def _unconnected(container, flows) -> list[Problem]:
+    """Flow nodes a token could never reach or never leave."""
+    sources = {f.get("sourceRef") for f in flows}
+    targets = {f.get("targetRef") for f in flows}
+    event_sub = container.get("triggeredByEvent") == "true"
+    problems = []
+    for el in container:
+        if el.tag not in FLOW_NODES or el.find("bpmn:linkEventDefinition", NS) is not None:
+            continue
+        kind, el_id = etree.QName(el).localname, el.get("id")
+        if kind != "endEvent" and el_id not in sources:
+            problems.append(Problem(el_id, "has no outgoing sequence flow"))
+        if kind not in ("startEvent", "boundaryEvent") and el_id not in targets \
+                and not (event_sub and kind == "startEvent"):
+            problems.append(Problem(el_id, "has no incoming sequence flow"))
     return problems
 
 
