@@ -94,7 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from .instances.views import bp as instances_bp
     from .ledger.views import bp as ledger_bp
     from .notifications.views import bp as notifications_bp
-    from .processes.views import bp as processes_bp
+    from .processes import bp as processes_bp
     from .projects.views import bp as projects_bp
     from .self_evaluations.views import bp as self_evaluations_bp
 

@@ -12,6 +12,8 @@ from wtforms import FieldList, Form, FormField, StringField, TextAreaField
 from models import GoalSheet, RectificationItem, Task
 from workflows.goal_review import GATES, RATING_REQUIRED
 
+from .generated_fields import posted_data, with_generated
+
 SHEET_FORM = "jixiao:goal_sheet"
 REVIEW_FORM = "jixiao:goal_review"
 RECT_PLAN = "jixiao:rect_plan"
@@ -311,11 +313,12 @@ def task_form(task: Task, record: GoalSheet | RectificationItem | None,
     return None
 
 
-def task_payload(form, formdata: MultiDict) -> dict:
-    """The payload to complete a task with; tasks without a web form post plain form data."""
+def task_payload(form, formdata: MultiDict, task: Task) -> dict:
+    """The payload to complete a task with: its domain form's, plus the diagram's generated
+    fields under `data`."""
     if form is not None:
-        return form.to_payload()
-    return {"data": {k: v for k, v in formdata.items() if k not in ("csrf_token", "next")}}
+        return with_generated(form.to_payload(), task, formdata)
+    return {"data": posted_data(task, formdata)}
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from .errors import InvalidInput
 from .messages import Msg
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One generated form field of a user task, as the diagram declares it."""
+
+    id: str
+    label: str
+    type: str
+    default: str | None
+    constraints: dict
+    values: tuple[tuple[str, str], ...]  # enum options: (id, name)
+
+    @property
+    def required(self) -> bool:
+        """A value must be given."""
+        return "required" in self.constraints
+
+    @property
+    def readonly(self) -> bool:
+        """Shown, never submitted."""
+        return "readonly" in self.constraints
+
+    def limit(self, name: str) -> str | None:
+        """A constraint's configured value (min, max, minlength, maxlength)."""
+        return self.constraints.get(name)
+
+
+def form_fields(declared: list[dict]) -> list[FormField]:
+    """The declared fields of a task (as stored at deploy) as FormField objects."""
+    return [FormField(f["id"], f.get("label") or f["id"], f.get("type") or "string",
+                      f.get("default"), dict(f.get("constraints") or {}),
+                      tuple((v["id"], v.get("name") or v["id"]) for v in f.get("values", [])))
+            for f in declared if f.get("id")]
 
 # What a value that cannot be converted is told, per camunda:formField type.
 INVALID = {

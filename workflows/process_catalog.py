@@ -96,3 +96,13 @@ def definition_source(user: User, key: str, version: int) -> tuple[ProcessDefini
     suffix = "dmn" if key.startswith(DECISION_PREFIX) else "bpmn"
     stem = key.removeprefix(DECISION_PREFIX)
     return definition, f"{stem}-v{version}.{suffix}"
+
+
+def version_detail(user: User, key: str, version: int | None) -> tuple[ProcessEntry, VersionRow]:
+    """One key's entry and one of its versions (None: the newest)."""
+    for entry in process_catalog(user):
+        if entry.key == key:
+            for row in entry.versions:
+                if version is None or row.version == version:
+                    return entry, row
+    raise NotFound(Msg("process version not found"))

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from models import User
 
-from .deploy import DefinitionRefused, deploy_definition, deployed_decisions, known_roles
+from .deploy import (
+    DefinitionRefused,
+    deploy_definition,
+    deployed_decisions,
+    known_roles,
+    latest_definition,
+)
 from .engine.decisions import (
+    DECISION_PREFIX,
     NUMBER_TYPES,
     DecisionError,
     is_decision_file,
@@ -16,7 +24,7 @@ from .engine.decisions import (
     match_decision,
 )
 from .engine.parser import MAX_BPMN_BYTES, DefinitionInvalid, Problem
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .messages import Msg
 from .process_catalog import check_admin
 
@@ -129,16 +137,6 @@ def _refused(message: str, problems: list[Problem]) -> DefinitionRefused:
     return DefinitionRefused(message, {"problems": [str(p) for p in problems]}, problems)
 
 
-def editable_roles() -> list[str]:
-    """Role codes the modeler offers and checks candidate groups against."""
-    return sorted(known_roles())
-
-
-def decision_ids() -> list[str]:
-    """Deployed decision ids, for the modeler's business-rule tasks."""
-    return sorted(deployed_decisions())
-
-
 def blank_diagram(process_id: str) -> str:
     """The starting point of a new process: an executable process with its start event drawn."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -159,3 +157,32 @@ def blank_diagram(process_id: str) -> str:
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """
+
+
+@dataclass(frozen=True)
+class EditorContext:
+    """What the modeler page needs: the version it opens and the names it may refer to."""
+
+    key: str
+    version: int | None  # None: a new process
+    is_decision: bool
+    roles: tuple[str, ...]
+    decisions: tuple[str, ...]
+
+
+def editor_context(user: User, key: str | None) -> EditorContext:
+    """The newest version of `key` (NotFound if none), or a new process when key is None."""
+    check_admin(user)
+    version = None
+    if key is not None:
+        latest = latest_definition(key)
+        if latest is None:
+            raise NotFound(Msg("process version not found"))
+        version = latest.version
+    return EditorContext(key or "", version, bool(key and key.startswith(DECISION_PREFIX)),
+                         tuple(sorted(known_roles())), tuple(sorted(deployed_decisions())))
+
+
+def new_process_id() -> str:
+    """A fresh process id for the blank diagram; the administrator renames it."""
+    return f"Process_{secrets.token_hex(3)}"

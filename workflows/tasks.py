@@ -13,10 +13,10 @@ from models.base import utcnow
 
 from .audit import record
 from .engine import runtime
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .firms.access import firm_access
 from .firms.registry import FIRM_ROLE
-from .forms import validate_form_data
+from .forms import FormField, form_fields, validate_form_data
 from .messages import Msg
 from .permissions import acts_in_workflows, can_see_task, claim_scope, role_allows, role_table
 
@@ -122,19 +122,54 @@ def unclaim_task(task: Task, user: User) -> None:
 def complete_user_task(task: Task, user: User, payload: dict) -> ProcessInstance:
     """Validate the payload with the task's form handler and advance the workflow."""
     instance = _lock_ready(task, user)
+    fields = _declared_fields(instance, task)
     handler = FORM_HANDLERS.get(task.form_key)
     if handler is None:
-        completion = Completion(data=validate_form_data(
-            instance.definition.user_tasks.get(task.task_key, {}).get("form_fields", []),
-            payload.get("data") or {}))
+        completion = Completion(data=validate_form_data(fields, payload.get("data") or {}))
     else:
-        completion = handler(task, instance, user, payload)
+        completion = _domain_completion(handler, fields, task, instance, user, payload)
     if task.assignee_id is None:
         task.assignee_id = user.id  # completing an unclaimed task claims it implicitly
     runtime.complete_task(instance, task, data=completion.data, actor_id=user.id,
                           decision=completion.decision, rating=completion.rating,
                           comment=completion.comment, rearm=completion.rearm)
     return instance
+
+
+def _declared_fields(instance: ProcessInstance, task: Task) -> list[dict]:
+    return instance.definition.user_tasks.get(task.task_key, {}).get("form_fields", [])
+
+
+def task_form_fields(task: Task) -> list[FormField]:
+    """The generated fields the task's own definition version declares."""
+    instance = db.get(ProcessInstance, task.instance_id)
+    return form_fields(_declared_fields(instance, task))
+
+
+def _domain_completion(handler: FormHandler, fields: list[dict], task: Task,
+                       instance: ProcessInstance, user: User, payload: dict) -> Completion:
+    """A domain form plus the fields the diagram adds to it (under `data`); the errors of both
+    are reported together, the diagram's keyed `data.<field id>`."""
+    if not fields:
+        if "data" in payload:
+            raise InvalidInput(Msg("this task takes no generated fields"), {"data": [
+                Msg("not accepted here: the task's diagram declares no form fields")]})
+        return handler(task, instance, user, payload)
+    errors, message, completion, extra = {}, None, None, {}
+    try:
+        completion = handler(task, instance, user, payload)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+        message = exc.message
+    try:
+        extra = validate_form_data(fields, payload.get("data") or {})
+    except InvalidInput as exc:
+        errors.update({f"data.{key}": value for key, value in exc.errors.items()})
+        message = message or exc.message
+    if message is not None:
+        raise InvalidInput(message, errors)
+    completion.data = {**extra, **completion.data}  # the domain's own values win
+    return completion
 
 
 MAX_PAGE = 10_000

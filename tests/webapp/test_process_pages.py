@@ -17,8 +17,8 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 def section(page: str, key: str) -> str:
-    match = re.search(rf'<section class="jx-card" data-process="{re.escape(key)}">(.*?)</section>',
-                      page, re.S)
+    match = re.search(rf'<section class="jx-card" data-process="{re.escape(key)}"[^>]*>'
+                      r"(.*?)</section>", page, re.S)
     assert match, key
     return match.group(1)
 

@@ -75,8 +75,9 @@ GENERIC_BODY_KEYS = {"data"}
 
 
 def body_for_form(form_key: str, body: dict) -> dict:
-    """The completion payload, refusing keys that the task's form does not take."""
-    accepted = FORM_BODY_KEYS.get(form_key, GENERIC_BODY_KEYS)
+    """The completion payload, refusing keys that the task's form does not take; `data` (the
+    diagram's generated fields) goes with every form."""
+    accepted = FORM_BODY_KEYS.get(form_key, set()) | GENERIC_BODY_KEYS
     stray = sorted(set(body) - accepted)
     if stray:
         raise InvalidInput("this task does not take these fields",

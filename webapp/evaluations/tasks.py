@@ -29,6 +29,7 @@ from workflows.tasks import complete_user_task
 
 from ..firms.labels import firm_globals
 from ..forms import yuan_from_wan
+from ..generated_fields import keep_errors, with_generated
 from ..inbox.labels import task_label
 from ..inbox.views import TASK_PAGES, blocked_state
 from ..ledger.labels import ledger_globals
@@ -208,10 +209,11 @@ def render_task(task: Task, values: MultiDict | None = None, errors: dict | None
 def submit_task(task: Task):
     """Complete the task with the posted page; invalid input re-renders it with the errors."""
     try:
-        complete_user_task(task, current_user, payload_of(task.form_key, request.form))
+        complete_user_task(task, current_user, with_generated(
+            payload_of(task.form_key, request.form), task, request.form))
     except InvalidInput as exc:
         flash(_("Please correct the marked fields."), "error")
-        return render_task(task, request.form, exc.errors, 422)
+        return render_task(task, request.form, keep_errors(exc.errors), 422)
     flash(_("“%(task)s” is done: %(subject)s.", task=task_label(task.task_key, task.name),
             subject=task.subject), "success")
     return redirect(url_for("inbox.index"))

@@ -34,10 +34,12 @@ from workflows.tasks import (
     guard_refusal,
     inbox_counts,
     list_inbox,
+    task_form_fields,
     unclaim_task,
 )
 
 from ..forms import RECT_FORMS, rating_required, safe_next, task_form, task_payload
+from ..generated_fields import keep_errors
 from ..ledger.labels import ledger_globals
 from .labels import task_label, template_globals
 
@@ -62,7 +64,8 @@ def inject_globals() -> dict:
         return request.full_path.rstrip("?") if request.method == "GET" else request.path
 
     return {"inbox_badge": inbox_badge, "here_url": here_url,
-            "current_locale": current_language, **template_globals()}
+            "current_locale": current_language, "task_form_fields": task_form_fields,
+            **template_globals()}
 
 
 def current_language() -> str:
@@ -239,11 +242,11 @@ def complete(task_id: int):
         return TASK_PAGES[task.process_key][1](task)
     form = task_form(task, None, request.form)
     try:
-        complete_user_task(task, current_user, task_payload(form, request.form))
+        complete_user_task(task, current_user, task_payload(form, request.form, task))
     except InvalidInput as exc:
-        if form is None:
-            raise
-        form.attach_errors(exc.errors)
+        own = keep_errors(exc.errors)
+        if form is not None:
+            form.attach_errors(own)
         flash(_("Please correct the marked fields."), "error")
         return _render_task(task, form, 422)
     flash(_("“%(task)s” is done: %(subject)s.", task=task_label(task.task_key, task.name),

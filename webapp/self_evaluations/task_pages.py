@@ -24,6 +24,7 @@ from workflows.self_evaluation import (
 )
 from workflows.tasks import complete_user_task
 
+from ..generated_fields import keep_errors, with_generated
 from ..inbox.labels import task_label
 from ..inbox.views import TASK_PAGES, blocked_state
 from .forms import PROBLEM_ROWS, fill_values, form_rows, payload_for
@@ -71,10 +72,11 @@ def submit_task(task: Task):
     try:
         if local:  # a figure the operation would misread (万元 finer than a fen)
             raise InvalidInput(Msg("the form has errors"), {})
-        complete_user_task(task, current_user, payload)
+        complete_user_task(task, current_user, with_generated(payload, task, request.form))
     except InvalidInput as exc:
         flash(_("Please correct the marked fields."), "error")
-        return show_task(task, request.form, {**form_rows(exc.errors, rows), **local}, 422)
+        own = keep_errors(exc.errors)
+        return show_task(task, request.form, {**form_rows(own, rows), **local}, 422)
     flash(_("“%(task)s” is done: %(subject)s.", task=task_label(task.task_key, task.name),
             subject=task.subject), "success")
     return redirect(url_for("self_evaluations.detail", evaluation_id=detail.evaluation.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState
 
+from ..messages import Msg
 from .store import read_state, restore_state
 
 WAITING = TaskState.WAITING | TaskState.READY | TaskState.STARTED
@@ -21,8 +22,8 @@ def migration_blockers(state: str, version: str, old_specs: tuple, new_specs: tu
     """Why the instance cannot move to the new specs (empty: it can)."""
     dct = read_state(state, version)
     if dct.get("subprocesses"):
-        return ["the instance is inside a sub-process or call activity; "
-                "such instances are not migrated"]
+        return [Msg("the instance is inside a sub-process or call activity; such instances are "
+                    "not migrated")]
     old, new = old_specs[0].task_specs, new_specs[0].task_specs
     reasons = []
     for task in dct["tasks"].values():
@@ -31,11 +32,13 @@ def migration_blockers(state: str, version: str, old_specs: tuple, new_specs: tu
         name = task["task_spec"]
         element = _element(old[name]) if name in old else name
         if name not in new:
-            reasons.append(f"waiting element '{element}' does not exist in the new version")
+            reasons.append(Msg("waiting element '%(element)s' does not exist in the new version",
+                               element=element))
         elif name in old and type(new[name]) is not type(old[name]):
-            reasons.append(f"waiting element '{element}' changed its type "
-                           f"({type(old[name]).__name__} → {type(new[name]).__name__})")
-    return sorted(set(reasons))
+            reasons.append(Msg("waiting element '%(element)s' changed its type (%(old)s → %(new)s)",
+                               element=element, old=type(old[name]).__name__,
+                               new=type(new[name]).__name__))
+    return sorted(set(reasons), key=str)
 
 
 def rebase_state(state: str, version: str, new_specs: tuple):

@@ -14,6 +14,8 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from ..messages import Msg
+
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_MODEL_NS,
@@ -103,16 +105,18 @@ class JixiaoParser(CamundaParser):
 def parse_xml(xml: bytes) -> etree._Element:
     """Parse untrusted XML: no DTD, no entities, no network, bounded size."""
     if len(xml) > MAX_BPMN_BYTES:
-        raise DefinitionInvalid([Problem("", f"file larger than {MAX_BPMN_BYTES // 1024} KB")])
+        raise DefinitionInvalid(
+            [Problem("", Msg("file larger than %(kb)s KB", kb=MAX_BPMN_BYTES // 1024))])
     try:
         SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise DefinitionInvalid(
-            [Problem("", "XML with a DTD or entity declarations is refused")]) from None
+            [Problem("", Msg("XML with a DTD or entity declarations is refused"))]) from None
     except SafeET.ParseError as exc:
-        raise DefinitionInvalid([Problem("", f"malformed XML: {exc}")]) from None
+        raise DefinitionInvalid(
+            [Problem("", Msg("malformed XML: %(reason)s", reason=str(exc)))]) from None
     except (ValueError, LookupError):  # expat refuses multi-byte encodings such as GBK
-        raise DefinitionInvalid([Problem("", "the file must be UTF-8 encoded")]) from None
+        raise DefinitionInvalid([Problem("", Msg("the file must be UTF-8 encoded"))]) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     return etree.fromstring(xml, parser)
 
@@ -121,9 +125,11 @@ def spiff_problems(xml: bytes, key: str) -> list[Problem]:
     try:
         build_specs(xml, key)
     except ValidationException as exc:
-        return [Problem(exc.id or "", f"cannot be executed: {exc.args[0] if exc.args else exc}")]
+        return [Problem(exc.id or "", Msg("cannot be executed: %(reason)s",
+                                            reason=str(exc.args[0] if exc.args else exc)))]
     except Exception as exc:  # noqa: BLE001 - any parser failure must become a message
-        return [Problem("", f"cannot be executed: {type(exc).__name__}: {exc}")]
+        return [Problem("", Msg("cannot be executed: %(reason)s",
+                                    reason=f"{type(exc).__name__}: {exc}"))]
     return []
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from ..messages import Msg
 from .assignment import parse_duration
 from .evaluator import UnsafeExpression, check_expression, check_script
 from .parser import (
@@ -35,13 +36,14 @@ FLOW_NODES = {f"{{{BPMN_NS}}}{tag}" for tag in (
     "inclusiveGateway", "eventBasedGateway")}
 # What the engine cannot run, with the reason an administrator is given.
 UNSUPPORTED = {
-    "dataStoreReference": "data stores are not supported; keep the data in form fields",
-    "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
-    "transaction": "transaction sub-processes are not supported",
-    "adHocSubProcess": "ad-hoc sub-processes are not supported",
-    "compensateEventDefinition": "compensation events are not supported",
-    "globalTask": "global tasks are not supported",
-    "globalUserTask": "global tasks are not supported",
+    "dataStoreReference": Msg("data stores are not supported; keep the data in form fields"),
+    "complexGateway": Msg("complex gateways are not supported; use exclusive or inclusive "
+                          "gateways"),
+    "transaction": Msg("transaction sub-processes are not supported"),
+    "adHocSubProcess": Msg("ad-hoc sub-processes are not supported"),
+    "compensateEventDefinition": Msg("compensation events are not supported"),
+    "globalTask": Msg("global tasks are not supported"),
+    "globalUserTask": Msg("global tasks are not supported"),
 }
 
 
@@ -60,15 +62,16 @@ def parse_definition(xml: bytes, known: Known | set[str]) -> ParsedDefinition:
         known = Known(roles=set(known))
     root = parse_xml(xml)
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DefinitionInvalid([Problem("", "not a BPMN 2.0 document (no bpmn:definitions root)")])
+        raise DefinitionInvalid(
+            [Problem("", Msg("not a BPMN 2.0 document (no bpmn:definitions root)"))])
     processes = root.findall("bpmn:process", NS)
     if not processes:
-        raise DefinitionInvalid([Problem("", "the file contains no process")])
+        raise DefinitionInvalid([Problem("", Msg("the file contains no process"))])
     executable = [p for p in processes if p.get("isExecutable", "true") != "false"]
     if not executable:
-        raise DefinitionInvalid([Problem(
-            p.get("id", ""), 'the process is marked not executable (isExecutable="false"); '
-            "tick “Executable” on the process to deploy it") for p in processes])
+        message = Msg('the process is marked not executable (isExecutable="false"); '
+                      "tick “Executable” on the process to deploy it")
+        raise DefinitionInvalid([Problem(p.get("id", ""), message) for p in processes])
     main = executable[0]
     problems = static_problems(root, main, known)
     if not problems:
@@ -91,7 +94,7 @@ def static_problems(root, main, known: Known) -> list[Problem]:
 
 
 def _id_problems(root) -> list[Problem]:
-    return [Problem(el.get("id"), "this id is reserved by the engine; rename it")
+    return [Problem(el.get("id"), Msg("this id is reserved by the engine; rename it"))
             for el in root.iter() if (el.get("id") or "") in RESERVED_IDS
             or (el.get("id") or "").endswith("EndJoin")]
 
@@ -99,17 +102,17 @@ def _id_problems(root) -> list[Problem]:
 def _structure_problems(main) -> list[Problem]:
     problems = []
     if main.find("bpmn:startEvent", NS) is None:
-        problems.append(Problem(main.get("id", ""), "process has no start event"))
+        problems.append(Problem(main.get("id", ""), Msg("process has no start event")))
     if next(main.iter(f"{{{BPMN_NS}}}endEvent"), None) is None:
-        problems.append(Problem(main.get("id", ""), "process has no end event"))
+        problems.append(Problem(main.get("id", ""), Msg("process has no end event")))
     for proc in main.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
         ids = {el.get("id") for el in proc.iter() if el.get("id")}
         flows = proc.findall("bpmn:sequenceFlow", NS)
         for flow in flows:
             for end in ("sourceRef", "targetRef"):
                 if flow.get(end) not in ids:
-                    problems.append(Problem(flow.get("id", ""),
-                                            f"{end} '{flow.get(end)}' is not an element"))
+                    problems.append(Problem(flow.get("id", ""), Msg(
+                        "%(end)s '%(ref)s' is not an element", end=end, ref=flow.get(end))))
         problems += _unconnected(proc, flows)
     return problems
 
@@ -125,10 +128,10 @@ def _unconnected(container, flows) -> list[Problem]:
             continue
         kind, el_id = etree.QName(el).localname, el.get("id")
         if kind != "endEvent" and el_id not in sources:
-            problems.append(Problem(el_id, "has no outgoing sequence flow"))
+            problems.append(Problem(el_id, Msg("has no outgoing sequence flow")))
         if kind not in ("startEvent", "boundaryEvent") and el_id not in targets \
                 and not (event_sub and kind == "startEvent"):
-            problems.append(Problem(el_id, "has no incoming sequence flow"))
+            problems.append(Problem(el_id, Msg("has no incoming sequence flow")))
     return problems
 
 
@@ -136,9 +139,10 @@ def _unsupported(root, main) -> list[Problem]:
     problems = []
     for tag, message in UNSUPPORTED.items():
         for el in main.iter(f"{{{BPMN_NS}}}{tag}"):
-            problems.append(Problem(_owner_id(el), f"unsupported element: {message}"))
+            problems.append(Problem(_owner_id(el),
+                                    Msg("unsupported element: %(reason)s", reason=message)))
     store = UNSUPPORTED["dataStoreReference"]
-    problems += [Problem(el.get("id", ""), f"unsupported element: {store}")
+    problems += [Problem(el.get("id", ""), Msg("unsupported element: %(reason)s", reason=store))
                  for el in root.iter(f"{{{BPMN_NS}}}dataStore")]
     return problems
 
@@ -163,7 +167,8 @@ def _expression_problems(root) -> list[Problem]:
             try:
                 check(el.text or "")
             except UnsafeExpression as exc:
-                problems.append(Problem(_owner_id(el), f"expression refused: {exc}"))
+                problems.append(Problem(_owner_id(el),
+                                        Msg("expression refused: %(reason)s", reason=str(exc))))
     return problems
 
 
@@ -177,20 +182,21 @@ def _task_problems(main, known: Known) -> list[Problem]:
     for task in main.iter(f"{{{BPMN_NS}}}userTask"):
         tid, info = task.get("id"), read_assignment(task)
         if not (info["candidate_groups"] or info["assignee"] or info["candidate_users"]):
-            problems.append(Problem(tid, "user task has no assignee or candidate group"))
-        problems += [Problem(tid, f"unknown role '{role}'")
+            problems.append(Problem(tid, Msg("user task has no assignee or candidate group")))
+        problems += [Problem(tid, Msg("unknown role '%(role)s'", role=role))
                      for role in info["candidate_groups"] if role not in known.roles]
         people = [info["assignee"]] if info["assignee"] else []
         for name in [*people, *info["candidate_users"]]:
             if not _is_variable(name) and known.user_exists and not known.user_exists(name):
-                problems.append(Problem(tid, f"unknown user '{name}'"))
+                problems.append(Problem(tid, Msg("unknown user '%(name)s'", name=name)))
         due = task.get(_C + "dueDate")
         if due and not (_is_variable(due) or parse_duration(due) or _is_date(due)):
-            problems.append(Problem(tid, f"due date '{due}' is neither an ISO duration (P5D), "
-                                         "a date (2026-12-31) nor ${variable}"))
+            problems.append(Problem(tid, Msg(
+                "due date '%(due)s' is neither an ISO duration (P5D), a date (2026-12-31) nor "
+                "${variable}", due=due)))
         priority = task.get(_C + "priority")
         if priority and not (priority.strip().isdigit() or _is_variable(priority)):
-            problems.append(Problem(tid, f"priority '{priority}' is not a whole number"))
+            problems.append(Problem(tid, Msg("priority '%(p)s' is not a whole number", p=priority)))
     return problems
 
 
@@ -209,36 +215,41 @@ def _form_problems(main) -> list[Problem]:
         for f in read_assignment(task)["form_fields"]:
             fid = f["id"]
             if not fid:
-                problems.append(Problem(tid, "form field without an id"))
+                problems.append(Problem(tid, Msg("form field without an id")))
                 continue
-            where = f"form field '{fid}'"
             if not fid.isidentifier() or fid.startswith("_"):
-                problems.append(Problem(tid, f"{where}: the id must be a name of letters, digits "
-                                             "and _ not starting with a digit or _"))
+                problems.append(Problem(tid, Msg(
+                    "form field '%(id)s': the id must be a name of letters, digits and _ not "
+                    "starting with a digit or _", id=fid)))
             if fid in seen:
-                problems.append(Problem(tid, f"{where} is declared twice"))
+                problems.append(Problem(tid, Msg("form field '%(id)s' is declared twice", id=fid)))
             seen.add(fid)
             if (f["type"] or "") not in FIELD_TYPES:
-                problems.append(Problem(tid, f"{where}: type must be one of "
-                                             f"{', '.join(sorted(FIELD_TYPES))}"))
+                problems.append(Problem(tid, Msg(
+                    "form field '%(id)s': type must be one of %(types)s", id=fid,
+                    types=", ".join(sorted(FIELD_TYPES)))))
             if f["type"] == "enum" and not [v for v in f["values"] if v["id"]]:
-                problems.append(Problem(tid, f"{where}: an enum needs values with ids"))
-            problems += _constraint_problems(tid, where, f["constraints"])
+                problems.append(Problem(tid, Msg(
+                    "form field '%(id)s': an enum needs values with ids", id=fid)))
+            problems += _constraint_problems(tid, fid, f["constraints"])
     return problems
 
 
-def _constraint_problems(tid: str, where: str, constraints: dict) -> list[Problem]:
+def _constraint_problems(tid: str, fid: str, constraints: dict) -> list[Problem]:
     problems = []
     for name, config in constraints.items():
         if name not in CONSTRAINTS:
-            problems.append(Problem(tid, f"{where}: unknown constraint '{name}'"))
+            problems.append(Problem(tid, Msg(
+                "form field '%(id)s': unknown constraint '%(name)s'", id=fid, name=name)))
         elif name in ("min", "max"):
             try:
                 float(config or "")
             except ValueError:
-                problems.append(Problem(tid, f"{where}: {name} needs a number"))
+                problems.append(Problem(tid, Msg(
+                    "form field '%(id)s': %(name)s needs a number", id=fid, name=name)))
         elif name in ("minlength", "maxlength") and not (config or "").strip().isdigit():
-            problems.append(Problem(tid, f"{where}: {name} needs a whole number"))
+            problems.append(Problem(tid, Msg("form field '%(id)s': %(name)s needs a whole number",
+                                             id=fid, name=name)))
     return problems
 
 
@@ -247,22 +258,22 @@ def _decision_problems(main, known: Known) -> list[Problem]:
     for task in main.iter(f"{{{BPMN_NS}}}businessRuleTask"):
         ref = task.get(_C + "decisionRef")
         if not ref:
-            problems.append(Problem(task.get("id"), "business rule task names no decision"))
+            problems.append(Problem(task.get("id"), Msg("business rule task names no decision")))
         elif known.decisions is not None and ref not in known.decisions:
-            problems.append(Problem(task.get("id"), f"decision '{ref}' is not deployed; "
-                                                    "deploy its DMN table first"))
+            problems.append(Problem(task.get("id"), Msg(
+                "decision '%(ref)s' is not deployed; deploy its DMN table first", ref=ref)))
     return problems
 
 
 def _diagram_problems(root, main) -> list[Problem]:
     if root.find(f"{{{DI_NS}}}BPMNDiagram") is None:
-        return [Problem(main.get("id", ""), "the file has no diagram (BPMN DI): open it in the "
-                                            "modeler and save it with its layout")]
+        return [Problem(main.get("id", ""), Msg("the file has no diagram (BPMN DI): open it in "
+                                                "the modeler and save it with its layout"))]
     shapes = {s.get("bpmnElement") for s in root.iter(f"{{{DI_NS}}}BPMNShape")}
     edges = {e.get("bpmnElement") for e in root.iter(f"{{{DI_NS}}}BPMNEdge")}
-    problems = [Problem(el.get("id"), "has no shape in the diagram")
+    problems = [Problem(el.get("id"), Msg("has no shape in the diagram"))
                 for el in main.iter(*FLOW_NODES) if el.get("id") not in shapes]
-    problems += [Problem(flow.get("id"), "has no line in the diagram")
+    problems += [Problem(flow.get("id"), Msg("has no line in the diagram"))
                  for flow in main.iter(f"{{{BPMN_NS}}}sequenceFlow")
                  if flow.get("id") not in edges]
     return problems
