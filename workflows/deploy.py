@@ -51,11 +51,11 @@ def _user_exists(username: str) -> bool:
 
 
 def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None = None,
-                      base_version: int | None = None) -> tuple[ProcessDefinition, bool]:
+                      base: tuple[str, int] | None = None) -> tuple[ProcessDefinition, bool]:
     """Validate and store a diagram or decision table; returns (definition, created).
 
-    `base_version`, when given, is the version the change was made on: if a newer one was
-    deployed meanwhile the save is refused instead of silently replacing that change.
+    `base`, when given, is the (key, version) the change was made on: if a newer version of
+    that key was deployed meanwhile the save is refused instead of silently replacing it.
     """
     # A DMN file lives in the same table under the key 'dmn:<decision id>', so its versions are
     # numbered, immutable and audited like a diagram's, and unchanged files stay put alike.
@@ -69,7 +69,8 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
             f"{what} cannot be deployed: {exc}",
             {"dmn" if is_dmn else "bpmn": [str(p) for p in exc.problems]}, exc.problems) from None
     latest = latest_definition(parsed.key)
-    if base_version is not None and latest is not None and latest.version > base_version:
+    if base is not None and base[0] == parsed.key and latest is not None \
+            and latest.version > base[1]:
         raise Conflict(Msg("version %(v)s of this process was deployed meanwhile; reload the "
                            "editor and apply your change to it", v=latest.version))
     if latest is not None and latest.content_hash == parsed.content_hash:

@@ -61,12 +61,12 @@ def _xml_bytes(xml) -> bytes:
     return data
 
 
-def save_definition(user: User, xml, kind: str = "bpmn", base_version: int | None = None
+def save_definition(user: User, xml, kind: str = "bpmn", base: tuple[str, int] | None = None
                     ) -> SavedVersion:
     """Validate an edited diagram (or table) and deploy it as the next version of its key.
 
-    `base_version` is the version the editor was opened on: when someone deployed a newer
-    one meanwhile the save is refused rather than silently overwriting their change.
+    `base` is the (key, version) the editor was opened on: when someone deployed a newer
+    version of that key meanwhile the save is refused rather than overwriting their change.
     """
     check_admin(user)
     data = _xml_bytes(xml)
@@ -79,7 +79,7 @@ def save_definition(user: User, xml, kind: str = "bpmn", base_version: int | Non
                            else Msg("a BPMN diagram was expected"), {"xml": [Msg("wrong kind")]})
     try:
         definition, created = deploy_definition(data, source_name=EDITOR_SOURCE,
-                                                actor_id=user.id, base_version=base_version)
+                                                actor_id=user.id, base=base)
     except DefinitionRefused as exc:
         raise DefinitionRefused(
             Msg("nothing was deployed: %(n)s problems to fix", n=len(exc.problems)),

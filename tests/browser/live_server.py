@@ -35,6 +35,7 @@ USERS = {
     "auditor": (["audit_bureau"], "周审计", None, None),
     "boss": (["bureau_leader"], "钱局长", None, None),
     "firmlead": (["tp_evaluator"], "吴主评", None, None),
+    "admin": (["admin"], "郑管理", None, None),
 }
 FIRM = "湘江会计师事务所"
 
@@ -42,13 +43,13 @@ FIRM = "湘江会计师事务所"
 def seed() -> None:
     """One expenditure section with two units and their liaison, the performance section (staff
     and chief), a filer and a leader of U1, a filer of U2, one project, the audit bureau's
-    liaison, a bureau leader, a registered firm with its lead evaluator; the bundled diagrams
-    deployed."""
+    liaison, a bureau leader, a registered firm with its lead evaluator, an administrator; the
+    bundled diagrams deployed."""
     with transaction():
         deploy_directory(BPMN_DIR)
         org.add_section("S-EDU", "教科文股", "expenditure")
         org.add_section("S-PERF", "绩效股", "performance")
-        for username in ("cadre", "perf", "chief", "auditor", "boss", "firmlead"):
+        for username in ("cadre", "perf", "chief", "auditor", "boss", "firmlead", "admin"):
             roles, name, _unit, section = USERS[username]
             org.add_user(username, PASSWORD, roles, name=name, section_code=section)
         org.add_unit("U1", "区教育局", "S-EDU", "cadre")

@@ -40,7 +40,7 @@ def test_the_modeler_opens_the_newest_version_with_roles_and_decisions(approval,
     as_user("admin")
     page = get("/admin/processes/tiny_approval/edit")
     assert attr(page, "data-xml-url") == "/admin/processes/tiny_approval/v1/download"
-    assert attr(page, "data-base-version") == "1"
+    assert (attr(page, "data-base-key"), attr(page, "data-base-version")) == ("tiny_approval", "1")
     roles = json.loads(attr(page, "data-roles"))
     assert "perf_staff" in roles and "admin" not in roles
     assert json.loads(attr(page, "data-decisions")) == ["grade"]
@@ -76,23 +76,24 @@ def test_save_deploys_the_next_version_or_names_the_offending_elements(approval,
     as_user("admin")
     bad = variant(('camunda:candidateGroups="perf_staff"', 'camunda:candidateGroups="wizard"'),
                   ('decision == "approve"', "__import__('os').system('id')"))
-    resp = save(client, bad, base_version=1)
+    resp = save(client, bad, base_key="tiny_approval", base_version=1)
     assert resp.status_code == 422
     problems = {(p["element_id"], p["message"]) for p in resp.json["problems"]}
     assert ("review", "unknown role 'wizard'") in problems
     assert any(el == "flow_approve" and "expression refused" in msg for el, msg in problems)
     assert resp.json["message"] == "nothing was deployed: 2 problems to fix"
-    resp = save(client, with_check_step(), base_version=1)
+    resp = save(client, with_check_step(), base_key="tiny_approval", base_version=1)
     assert resp.status_code == 201
     assert resp.json | {"url": None, "message": None} == {
         "created": True, "key": "tiny_approval", "version": 2, "url": None, "message": None,
         "edit_url": "/admin/processes/tiny_approval/edit"}
     assert "Version 2 deployed" in resp.json["message"]
-    again = save(client, with_check_step(), base_version=2)
+    again = save(client, with_check_step(), base_key="tiny_approval", base_version=2)
     assert (again.status_code, again.json["created"]) == (200, False)
-    stale = save(client, APPROVAL.replace("Tiny approval", "Stale"), base_version=1)
+    stale = save(client, APPROVAL.replace("Tiny approval", "Stale"), base_key="tiny_approval",
+                 base_version=1)
     assert stale.status_code == 409 and "version 2" in stale.json["message"]
-    assert save(client, "", base_version=2).status_code == 422
+    assert save(client, "", base_key="tiny_approval", base_version=2).status_code == 422
     assert client.post("/admin/processes/save", data="xml").status_code == 400
     assert save(client, GRADE, "bpmn").status_code == 422
 
@@ -119,7 +120,7 @@ def test_a_decision_table_is_tried_in_the_editor(bureau, as_user, client):
     resp = client.post("/admin/decisions/test", json=["nope"])
     assert resp.status_code == 400
     assert save(client, GRADE.replace("评价等级", "评价等级（新）"), "dmn",
-                base_version=1).status_code == 201
+                base_key="dmn:grade", base_version=1).status_code == 201
 
 
 @pytest.mark.usefixtures("english")

@@ -75,7 +75,7 @@ def test_a_valid_edit_deploys_the_next_version_while_instances_finish_on_theirs(
     edited = variant(('camunda:candidateGroups="perf_staff"',
                       'camunda:candidateGroups="perf_chief"'),
                      ('result = "approved"', 'result = "approved in v2"'))
-    saved = save_definition(bureau.admin, edited, "bpmn", base_version=1)
+    saved = save_definition(bureau.admin, edited, "bpmn", base=("tiny_approval", 1))
     assert (saved.key, saved.version, saved.created) == ("tiny_approval", 2, True)
     v2 = db.scalar(select(ProcessDefinition).where(ProcessDefinition.version == 2,
                                                    ProcessDefinition.key == "tiny_approval"))
@@ -139,11 +139,14 @@ def test_save_guards(bureau):
         save_definition(bureau.admin, APPROVAL, "dmn")
     assert refusal(bureau.admin, "<bpmn:definitions><oops")[0][1].startswith("malformed XML")
     save_definition(bureau.admin, APPROVAL, "bpmn")
-    save_definition(bureau.admin, with_check_step(), "bpmn", base_version=1)
+    save_definition(bureau.admin, with_check_step(), "bpmn", base=("tiny_approval", 1))
     stale = variant(('name="Review"', 'name="Review again"'))
     with pytest.raises(Conflict, match="version 2"):  # opened on v1 while v2 was deployed
-        save_definition(bureau.admin, stale, "bpmn", base_version=1)
+        save_definition(bureau.admin, stale, "bpmn", base=("tiny_approval", 1))
     assert versions() == [1, 2]
+    other = save_definition(bureau.admin, stale.replace('"tiny_approval"', '"tiny_copy"'), "bpmn",
+                            base=("tiny_approval", 1))  # saved as another key: no conflict
+    assert (other.key, other.version) == ("tiny_copy", 1)
 
 
 def test_a_new_process_starts_from_the_blank_diagram(bureau):

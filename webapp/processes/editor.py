@@ -65,6 +65,14 @@ def _json_error(exc: JixiaoError):
     return jsonify(body), exc.status
 
 
+def _base(body: dict) -> tuple[str, int] | None:
+    """The (key, version) the editor was opened on, when the editor sent it."""
+    key, version = body.get("base_key"), body.get("base_version")
+    if isinstance(key, str) and isinstance(version, int) and not isinstance(version, bool):
+        return key, version
+    return None
+
+
 @bp.route("/admin/processes/save", methods=["POST"])
 @login_required
 def save():
@@ -72,11 +80,9 @@ def save():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify({"message": _("Send a JSON object with the XML.")}), 400
-    base = body.get("base_version")
     try:
         saved = save_definition(current_user, body.get("xml"), body.get("kind", "bpmn"),
-                                base if isinstance(base, int) and not isinstance(base, bool)
-                                else None)
+                                _base(body))
     except JixiaoError as exc:
         return _json_error(exc)
     message = (_("Version %(v)s deployed: new instances start on it.", v=saved.version)

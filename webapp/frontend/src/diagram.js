@@ -15,6 +15,12 @@
 //                   completed or active; if the optional data-path attribute
 //                   (JSON array of flow ids actually taken) is present, exactly
 //                   those flows are marked instead of using that heuristic
+//
+// Optional extras (e.g. version diffs and "where instances wait" heat maps):
+//   data-marks='{"Task_1":"jx-added","Task_2":"jx-heat-3"}'
+//       id -> one marker of jx-added | jx-removed | jx-changed | jx-heat-1..5
+//   data-counts='{"Task_1": 12}'
+//       id -> number, shown as a small badge overlay at the element's top right
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -133,6 +139,45 @@ function applyMarkers(viewer, completedIds, activeIds, pathIds) {
     });
 }
 
+const EXTRA_MARKS = /^jx-(added|removed|changed|heat-[1-5])$/;
+
+function parseObject(value) {
+  if (!value) return {};
+  try {
+    const parsed = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch (e) {
+    // fall through
+  }
+  return {};
+}
+
+function applyExtraMarks(viewer, marks) {
+  const canvas = viewer.get('canvas');
+  const registry = viewer.get('elementRegistry');
+  Object.keys(marks).forEach((id) => {
+    const marker = marks[id];
+    if (typeof marker === 'string' && EXTRA_MARKS.test(marker) && registry.get(id)) {
+      canvas.addMarker(id, marker);
+    }
+  });
+}
+
+function applyCounts(viewer, counts) {
+  const registry = viewer.get('elementRegistry');
+  const overlays = viewer.get('overlays');
+  Object.keys(counts).forEach((id) => {
+    const raw = counts[id];
+    const count = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    const element = registry.get(id);
+    if (!Number.isFinite(count) || !element || !element.parent) return;
+    const badge = document.createElement('span');
+    badge.className = 'jx-count-badge';
+    badge.textContent = String(count);
+    overlays.add(id, 'jx-count', { position: { top: -10, right: 10 }, html: badge });
+  });
+}
+
 async function fetchXml(url) {
   let response;
   try {
@@ -163,6 +208,8 @@ async function renderDiagram(container) {
   const pathIds = container.hasAttribute('data-path')
     ? parseIds(container.getAttribute('data-path'))
     : null;
+  const extraMarks = parseObject(container.getAttribute('data-marks'));
+  const counts = parseObject(container.getAttribute('data-counts'));
 
   try {
     if (!url) throw new DiagramError('load', 'data-xml-url missing');
@@ -190,6 +237,8 @@ async function renderDiagram(container) {
       // Hidden containers have no size; ignore, the user can still pan/zoom.
     }
     applyMarkers(viewer, completedIds, activeIds, pathIds);
+    applyExtraMarks(viewer, extraMarks);
+    applyCounts(viewer, counts);
     container.removeAttribute('aria-busy');
     container.classList.add('jx-diagram-ready');
     return viewer;
