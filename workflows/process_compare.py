@@ -85,7 +85,7 @@ def compare_versions(user: User, key: str, old: int, new: int) -> Comparison:
             changes.append(ElementChange(i, "changed", after[i][0], after[i][1], details))
     order = {"changed": 0, "added": 1, "removed": 2}
     changes.sort(key=lambda c: (order[c.kind], c.type, c.name, c.element_id))
-    diff, truncated = _xml_diff(a.bpmn_xml, b.bpmn_xml, f"v{old}", f"v{new}")
+    diff, truncated = _xml_diff(_pretty(a.bpmn_xml), _pretty(b.bpmn_xml), f"v{old}", f"v{new}")
     return Comparison(key, key.startswith(DECISION_PREFIX), old, new, tuple(changes),
                       diff, truncated)
 
@@ -135,6 +135,19 @@ def _details(old: tuple, new: tuple) -> tuple[str, ...]:
     if old[3] != new[3]:
         details.append("content (form fields, condition, timer, script or cells) changed")
     return tuple(details)
+
+
+def _pretty(xml: str) -> str:
+    """The XML re-indented the same way, so that a file saved by the modeler and one written by
+    hand differ only where their content does."""
+    root = parse_xml(xml.encode("utf-8"))
+    for el in root.iter():
+        if el.text is not None and not el.text.strip() and len(el):
+            el.text = None
+        if el.tail is not None and not el.tail.strip():
+            el.tail = None
+    etree.indent(root, space="  ")
+    return etree.tostring(root, encoding="unicode")
 
 
 def _xml_diff(old: str, new: str, old_name: str, new_name: str

@@ -44,9 +44,11 @@ def seed() -> None:
     """One expenditure section with two units and their liaison, the performance section (staff
     and chief), a filer and a leader of U1, a filer of U2, one project, the audit bureau's
     liaison, a bureau leader, a registered firm with its lead evaluator, an administrator; the
-    bundled diagrams deployed."""
+    bundled diagrams deployed, and tests/data/form_fields.bpmn."""
     with transaction():
         deploy_directory(BPMN_DIR)
+        # a small process whose review step has generated form fields (the modeler's test)
+        deploy_directory(Path(__file__).resolve().parents[1] / "data" / "form_fields.bpmn")
         org.add_section("S-EDU", "教科文股", "expenditure")
         org.add_section("S-PERF", "绩效股", "performance")
         for username in ("cadre", "perf", "chief", "auditor", "boss", "firmlead", "admin"):
