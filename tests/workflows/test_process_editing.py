@@ -310,3 +310,43 @@ def test_migration_guards(bureau):
     with pytest.raises(InvalidInput):
         migration_plan(bureau.admin, "dmn:grade", 1, 2)
     assert db.scalar(select(func.count()).select_from(Task)) == 0
+
+
+SIGN_OFF = """
+  <bpmn:process id="sign_off" name="Sign-off" isExecutable="true">
+    <bpmn:startEvent id="s_start" />
+    <bpmn:sequenceFlow id="s1" sourceRef="s_start" targetRef="s_task" />
+    <bpmn:userTask id="s_task" name="Sign off" camunda:candidateGroups="perf_chief" />
+    <bpmn:sequenceFlow id="s2" sourceRef="s_task" targetRef="s_end" />
+    <bpmn:endEvent id="s_end" />
+  </bpmn:process>
+"""
+CALL = ('<bpmn:scriptTask id="note" name="Note result"><bpmn:script>result = "approved"'
+        '</bpmn:script></bpmn:scriptTask>',
+        '<bpmn:callActivity id="note" name="Chief signs off" calledElement="sign_off" />')
+
+
+def test_a_call_activity_runs_a_process_of_the_same_file(bureau):
+    xml = variant(CALL, ("  <bpmn:process id=\"tiny_approval\"",
+                         SIGN_OFF + "  <bpmn:process id=\"tiny_approval\""))  # called one first
+    saved = save_definition(bureau.admin, xml)
+    assert saved.key == "tiny_approval"
+    definition = db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == saved.key))
+    assert definition.user_tasks["s_task"]["candidate_groups"] == ["perf_chief"]
+    instance = start(definition)
+    complete_user_task(ready_task(instance.id), bureau.perf, {"data": {"decision": "approve"}})
+    sign = ready_task(instance.id)
+    assert (sign.task_key, sign.candidate_groups) == ("s_task", "perf_chief")
+    complete_user_task(sign, bureau.perfchief, {"data": {}})
+    assert db.get(ProcessInstance, instance.id).status == "completed"
+
+
+@pytest.mark.parametrize(("called", "fragment"), [
+    ("goal_declaration", "calls process 'goal_declaration', which is not another process"),
+    ("tiny_approval", "calls process 'tiny_approval', which is not another process"),
+    ("", "call activity names no called process"),
+])
+def test_a_call_activity_to_another_file_is_refused_at_the_element(bureau, called, fragment):
+    xml = variant((CALL[0], CALL[1].replace('calledElement="sign_off"',
+                                            f'calledElement="{called}"')))
+    assert any(el == "note" and fragment in msg for el, msg in refusal(bureau.admin, xml))

@@ -72,7 +72,9 @@ def parse_definition(xml: bytes, known: Known | set[str]) -> ParsedDefinition:
         message = Msg('the process is marked not executable (isExecutable="false"); '
                       "tick “Executable” on the process to deploy it")
         raise DefinitionInvalid([Problem(p.get("id", ""), message) for p in processes])
-    main = executable[0]
+    # The main process is the one no call activity of the file calls.
+    called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")}
+    main = next((p for p in executable if p.get("id") not in called), executable[0])
     problems = static_problems(root, main, known)
     if not problems:
         problems = spiff_problems(xml, main.get("id"))
@@ -81,15 +83,16 @@ def parse_definition(xml: bytes, known: Known | set[str]) -> ParsedDefinition:
     return ParsedDefinition(
         key=main.get("id"), name=main.get("name") or main.get("id"),
         content_hash=hashlib.sha256(xml).hexdigest(), xml=xml.decode("utf-8"),
-        user_tasks={t.get("id"): read_assignment(t) for t in main.iter(f"{{{BPMN_NS}}}userTask")},
+        # every process of the file: a call activity runs the others' user tasks
+        user_tasks={t.get("id"): read_assignment(t) for t in root.iter(f"{{{BPMN_NS}}}userTask")},
     )
 
 
 def static_problems(root, main, known: Known) -> list[Problem]:
     """Every problem found without running the engine's parser."""
     return [*_id_problems(root), *_structure_problems(main), *_unsupported(root, main),
-            *_expression_problems(root), *_task_problems(main, known),
-            *_form_problems(main), *_decision_problems(main, known),
+            *_expression_problems(root), *_task_problems(root, known),
+            *_form_problems(root), *_decision_problems(root, known), *_call_problems(root, main),
             *_diagram_problems(root, main)]
 
 
@@ -262,6 +265,21 @@ def _decision_problems(main, known: Known) -> list[Problem]:
         elif known.decisions is not None and ref not in known.decisions:
             problems.append(Problem(task.get("id"), Msg(
                 "decision '%(ref)s' is not deployed; deploy its DMN table first", ref=ref)))
+    return problems
+
+
+def _call_problems(root, main) -> list[Problem]:
+    """A call activity runs a process of the same file (versioned together with its caller)."""
+    here = {p.get("id") for p in root.findall("bpmn:process", NS)}
+    problems = []
+    for call in main.iter(f"{{{BPMN_NS}}}callActivity"):
+        called = call.get("calledElement")
+        if not called:
+            problems.append(Problem(call.get("id"), Msg("call activity names no called process")))
+        elif called not in here or called == main.get("id"):
+            problems.append(Problem(call.get("id"), Msg(
+                "calls process '%(called)s', which is not another process of this file; draw "
+                "the called process in the same diagram (a second pool)", called=called)))
     return problems
 
 
