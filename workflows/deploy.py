@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from models import ProcessDefinition, Role, User, db
@@ -82,8 +83,13 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
         bpmn_xml=parsed.xml, source_name=source_name, user_tasks=parsed.user_tasks,
         deployed_by_id=actor_id,
     )
-    db.add(definition)
-    db.flush()
+    try:
+        with db.begin_nested():  # a concurrent deploy of the same key takes the same number
+            db.add(definition)
+            db.flush()
+    except IntegrityError:
+        raise Conflict(Msg("another version of this process was deployed at the same moment; "
+                           "reload and try again")) from None
     record(actor_id, "process_definition", definition.id, "deploy",
            after={"key": parsed.key, "version": version, "hash": parsed.content_hash})
     return definition, True

@@ -67,3 +67,35 @@ def test_each_task_is_completed_exactly_once(committed_db):
             Task.status == "completed", Task.completed_by_id.is_not(None)))
     assert statuses == {"completed": INSTANCES}
     assert completions == done == INSTANCES
+
+
+def _save_variant(url: str, n: int) -> str:
+    """Worker process: save the n-th variant of one diagram; 'v<N>' or 'conflict'."""
+    from workflows.process_editor import save_definition
+
+    engine = make_engine(url, pool_size=1)
+    bind(engine)
+    xml = (DATA / "approval.bpmn").read_text().replace("Tiny approval", f"Tiny approval {n}")
+    try:
+        with transaction():
+            admin = db.scalar(select(User).where(User.username == "admin"))
+            outcome = f"v{save_definition(admin, xml).version}"
+    except Conflict:
+        outcome = "conflict"
+    engine.dispose()
+    return outcome
+
+
+def test_concurrent_saves_of_one_process_number_versions_without_gaps(committed_db):
+    with transaction():
+        org.add_user("admin", "x", ["admin"], password_hash=PASSWORD_HASH)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(WORKERS) as pool:
+        outcomes = pool.starmap(_save_variant, [(committed_db, n) for n in range(WORKERS * 3)])
+    saved = sorted(int(o[1:]) for o in outcomes if o != "conflict")
+    assert saved == list(range(1, len(saved) + 1))  # each number once, none skipped
+    assert set(outcomes) <= {"conflict", *(f"v{n}" for n in saved)}
+    with transaction():
+        versions = db.scalars(select(func.count()).select_from(AuditLog)
+                              .where(AuditLog.action == "deploy")).one()
+    assert versions == len(saved)
