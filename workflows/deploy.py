@@ -55,8 +55,9 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
                       base: tuple[str, int] | None = None) -> tuple[ProcessDefinition, bool]:
     """Validate and store a diagram or decision table; returns (definition, created).
 
-    `base`, when given, is the (key, version) the change was made on: if a newer version of
-    that key was deployed meanwhile the save is refused instead of silently replacing it.
+    `base`, when given, is the (key, version) the change was made on (("", 0) for a new
+    process): the save is refused when a newer version of that key was deployed meanwhile, or
+    when the diagram carries the key of another existing process.
     """
     # A DMN file lives in the same table under the key 'dmn:<decision id>', so its versions are
     # numbered, immutable and audited like a diagram's, and unchanged files stay put alike.
@@ -70,8 +71,10 @@ def deploy_definition(xml: bytes, *, source_name: str = "", actor_id: int | None
             f"{what} cannot be deployed: {exc}",
             {"dmn" if is_dmn else "bpmn": [str(p) for p in exc.problems]}, exc.problems) from None
     latest = latest_definition(parsed.key)
-    if base is not None and base[0] == parsed.key and latest is not None \
-            and latest.version > base[1]:
+    if base is not None and latest is not None and base[0] != parsed.key:
+        raise Conflict(Msg("a process with the id '%(key)s' already exists; open it to change "
+                           "it, or give this one another id", key=parsed.key))
+    if base is not None and latest is not None and latest.version > base[1]:
         raise Conflict(Msg("version %(v)s of this process was deployed meanwhile; reload the "
                            "editor and apply your change to it", v=latest.version))
     if latest is not None and latest.content_hash == parsed.content_hash:

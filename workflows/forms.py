@@ -42,6 +42,9 @@ def form_fields(declared: list[dict]) -> list[FormField]:
                       tuple((v["id"], v.get("name") or v["id"]) for v in f.get("values", [])))
             for f in declared if f.get("id")]
 
+MAX_LONG = 10**15  # a whole-number field holds amounts in 元, counts, years: far below this
+MAX_TEXT = 2000  # a text field without its own maxlength
+
 # What a value that cannot be converted is told, per camunda:formField type.
 INVALID = {
     "long": Msg("must be a whole number"),
@@ -54,9 +57,12 @@ INVALID = {
 def _convert(field: dict, raw):
     kind = field.get("type") or "string"
     if kind == "long":
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError(INVALID["long"])  # 10.9 is not a whole number, not 10
+        value = int(raw.strip() if isinstance(raw, str) else raw)
+        if abs(value) > MAX_LONG:
             raise ValueError(INVALID["long"])
-        return int(raw)
+        return value
     if kind == "boolean":
         if isinstance(raw, bool):
             return raw
@@ -84,8 +90,11 @@ def _constraint_errors(field: dict, value) -> list[str]:
         errors.append(Msg("must be at most %(max)s", max=c["max"]))
     if "minlength" in c and isinstance(value, str) and len(value) < int(c["minlength"]):
         errors.append(Msg("must have at least %(n)s characters", n=c["minlength"]))
-    if "maxlength" in c and isinstance(value, str) and len(value) > int(c["maxlength"]):
-        errors.append(Msg("must have at most %(n)s characters", n=c["maxlength"]))
+    most = int(c["maxlength"]) if "maxlength" in c else MAX_TEXT
+    if isinstance(value, str) and len(value) > most:
+        errors.append(Msg("must have at most %(n)s characters", n=most))
+    if "required" in c and value is False:
+        errors.append(Msg("must be ticked"))  # a required checkbox is a confirmation
     return errors
 
 
@@ -108,7 +117,7 @@ def validate_form_data(fields: list[dict], data: dict) -> dict:
             continue
         try:
             value = _convert(field, raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             errors[fid] = [INVALID.get(field.get("type"), Msg("this value is not valid"))]
             continue
         problems = _constraint_errors(field, value)

@@ -66,7 +66,9 @@ def save_definition(user: User, xml, kind: str = "bpmn", base: tuple[str, int] |
     """Validate an edited diagram (or table) and deploy it as the next version of its key.
 
     `base` is the (key, version) the editor was opened on: when someone deployed a newer
-    version of that key meanwhile the save is refused rather than overwriting their change.
+    version of that key meanwhile the save is refused rather than overwriting their change,
+    and a diagram given another process's key (or a new one given an existing key) is refused
+    rather than silently replacing that process.
     """
     check_admin(user)
     data = _xml_bytes(xml)
@@ -78,8 +80,9 @@ def save_definition(user: User, xml, kind: str = "bpmn", base: tuple[str, int] |
         raise InvalidInput(Msg("a decision table (DMN) was expected") if kind == "dmn"
                            else Msg("a BPMN diagram was expected"), {"xml": [Msg("wrong kind")]})
     try:
+        # No base: a new process, which must not take the key of an existing one.
         definition, created = deploy_definition(data, source_name=EDITOR_SOURCE,
-                                                actor_id=user.id, base=base)
+                                                actor_id=user.id, base=base or ("", 0))
     except DefinitionRefused as exc:
         raise DefinitionRefused(
             Msg("nothing was deployed: %(n)s problems to fix", n=len(exc.problems)),
@@ -99,7 +102,7 @@ def try_decision(user: User, xml, decision_id, inputs) -> DecisionTrial:
     except DefinitionInvalid as exc:
         raise _refused(Msg("the table cannot be used yet: %(n)s problems to fix",
                            n=len(exc.problems)), exc.problems) from None
-    if decision_id not in tables:
+    if not isinstance(decision_id, str) or decision_id not in tables:
         raise InvalidInput(Msg("the file has no decision '%(id)s'", id=str(decision_id)[:64]),
                            {"decision_id": [Msg("not found")]})
     table = tables[decision_id]

@@ -130,7 +130,8 @@ def test_version_page_compare_and_migration(approval, as_user, get, post, client
     as_user("admin")
     assert save(client, variant(('camunda:candidateGroups="perf_staff"',
                                  'camunda:candidateGroups="perf_chief"'),
-                                xml=with_check_step())).status_code == 201
+                                xml=with_check_step()),
+                base_key="tiny_approval", base_version=1).status_code == 201
     page = get("/admin/processes/tiny_approval/v1")
     assert json.loads(attr(page, "data-counts")) == {"review": 1}
     assert json.loads(attr(page, "data-marks")) == {"review": "jx-heat-5"}
@@ -146,6 +147,10 @@ def test_version_page_compare_and_migration(approval, as_user, get, post, client
     plan = get("/admin/processes/tiny_approval/migrate?source=1&target=2")
     assert f'data-instance="{waiting.id}" data-movable="yes"' in plan
     assert "1 of 1 running instances can move" in plan
+    post("/admin/processes/tiny_approval/migrate?source=1&target=2", {})  # nothing ticked
+    assert runtime.pinned_for(db.get(ProcessInstance, waiting.id)).version == 1
+    post("/admin/processes/tiny_approval/migrate?source=1&target=2", {"instance": "²"})
+    assert runtime.pinned_for(db.get(ProcessInstance, waiting.id)).version == 1
     post("/admin/processes/tiny_approval/migrate?source=1&target=2",
          {"instance": str(waiting.id)})
     assert runtime.pinned_for(db.get(ProcessInstance, waiting.id)).version == 2

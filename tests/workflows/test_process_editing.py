@@ -62,6 +62,11 @@ def refusal(user, xml: str, kind: str = "bpmn") -> list[tuple[str, str]]:
     return [(p.element_id, p.message) for p in err.value.problems]
 
 
+def edit(user, xml: str, kind: str = "bpmn", key: str = "tiny_approval"):
+    """Save as the editor does when it was opened on the newest version of `key`."""
+    return save_definition(user, xml, kind, base=(key, versions(key)[-1]))
+
+
 def start(definition):
     return runtime.start_instance(definition, data={}, actor_id=None, business_key="edit:1",
                                   subject="edited", unit_id=None)
@@ -86,7 +91,7 @@ def test_a_valid_edit_deploys_the_next_version_while_instances_finish_on_theirs(
     workflow = load_state(running.state, running.serializer_version,
                           runtime.pinned_for(running).specs)
     assert workflow.data["result"] == "approved"  # v1's script
-    again = save_definition(bureau.admin, edited, "bpmn")
+    again = edit(bureau.admin, edited)
     assert (again.version, again.created) == (2, False)  # unchanged: no new version
     audit = db.scalars(select(AuditLog.action).where(AuditLog.entity == "process_definition",
                                                      AuditLog.actor_id == bureau.admin.id))
@@ -147,6 +152,12 @@ def test_save_guards(bureau):
     other = save_definition(bureau.admin, stale.replace('"tiny_approval"', '"tiny_copy"'), "bpmn",
                             base=("tiny_approval", 1))  # saved as another key: no conflict
     assert (other.key, other.version) == ("tiny_copy", 1)
+    with pytest.raises(Conflict, match="already exists"):  # a new process taking a used id
+        save_definition(bureau.admin, stale, "bpmn")
+    with pytest.raises(Conflict, match="already exists"):  # an edit renamed onto another key
+        save_definition(bureau.admin, stale.replace('"tiny_approval"', '"tiny_copy"'), "bpmn",
+                        base=("tiny_approval", 2))
+    assert versions() == [1, 2] and versions("tiny_copy") == [1]
 
 
 def test_a_new_process_starts_from_the_blank_diagram(bureau):
@@ -193,8 +204,8 @@ def test_compare_lists_added_removed_and_changed_elements_and_the_xml_diff(burea
     v2 = variant(('camunda:candidateGroups="perf_staff"', 'camunda:candidateGroups="perf_chief"'),
                  ('decision == "approve"', 'decision == "approve" and amount &lt; 500000'),
                  xml=with_check_step())
-    save_definition(bureau.admin, v2)
-    save_definition(bureau.admin, re.sub(r'(<bpmndi:BPMNShape id="review_di".*?x=")230',
+    edit(bureau.admin, v2)
+    edit(bureau.admin, re.sub(r'(<bpmndi:BPMNShape id="review_di".*?x=")230',
                                          r"\g<1>260", v2))  # v3: a shape moved, nothing else
     result = compare_versions(bureau.admin, "tiny_approval", 1, 2)
     kinds = {(c.kind, c.element_id) for c in result.changes}
@@ -235,7 +246,7 @@ def test_a_decision_table_is_tried_before_saving_and_saved_as_a_version(bureau):
     stricter = GRADE.replace("90 &lt;= ? &lt;= 100", "95 &lt;= ? &lt;= 100").replace(
         "80 &lt;= ? &lt; 90", "80 &lt;= ? &lt; 95")
     assert try_decision(bureau.admin, stricter, "grade", {"score": 92}).rule_id == "rule_good"
-    saved = save_definition(bureau.admin, stricter, "dmn")
+    saved = edit(bureau.admin, stricter, "dmn", key="dmn:grade")
     assert (saved.key, saved.created, saved.is_decision) == ("dmn:grade", True, True)
     gap = GRADE.replace("80 &lt;= ? &lt; 90", "80 &lt;= ? &lt; 89")  # R1: 89..90 ungraded
     problems = refusal(bureau.admin, gap, "dmn")
@@ -248,19 +259,22 @@ def test_dry_run_then_move_waiting_instances_to_the_new_version(bureau):
     v1, _ = deploy_definition(APPROVAL.encode(), source_name="approval.bpmn")
     waiting = start(v1)
     held = start(v1)
-    claim_task(ready_task(held.id), bureau.perf)
+    claim_task(ready_task(held.id), bureau.perfchief)  # holds perf_chief too: keeps the task
+    lost = start(v1)
+    claim_task(ready_task(lost.id), bureau.perf)  # perf_staff only: lets go after the move
     done = start(v1)
     complete_user_task(ready_task(done.id), bureau.perf, {"data": {"decision": "reject"}})
-    save_definition(bureau.admin, variant(
+    edit(bureau.admin, variant(
         ('camunda:candidateGroups="perf_staff"', 'camunda:candidateGroups="perf_chief"'),
         xml=with_check_step()))
     plan = migration_plan(bureau.admin, "tiny_approval", 1, 2)
     assert [(r.instance_id, r.waiting, r.movable) for r in plan.rows] == [
-        (waiting.id, ("review",), True), (held.id, ("review",), True)]  # not the finished one
+        (waiting.id, ("review",), True), (held.id, ("review",), True),
+        (lost.id, ("review",), True)]  # not the finished one
     assert db.get(ProcessInstance, waiting.id).definition_id == v1.id  # a dry run moves nothing
     task_before = ready_task(waiting.id)
     outcome = migrate_instances(bureau.admin, "tiny_approval", 1, 2)
-    assert outcome.moved == (waiting.id, held.id) and outcome.refused == ()
+    assert outcome.moved == (waiting.id, held.id, lost.id) and outcome.refused == ()
     moved = db.get(ProcessInstance, waiting.id)
     assert runtime.pinned_for(moved).version == 2
     task = ready_task(waiting.id)
@@ -268,14 +282,17 @@ def test_dry_run_then_move_waiting_instances_to_the_new_version(bureau):
     assert task.candidate_groups == "perf_chief"  # offered as the new version says
     assert [c.role_code for c in task.candidates] == ["perf_chief"]
     held_task = ready_task(held.id)
-    assert held_task.assignee_id == bureau.perf.id and held_task.candidates == []
+    assert held_task.assignee_id == bureau.perfchief.id and held_task.candidates == []
+    lost_task = ready_task(lost.id)
+    assert lost_task.assignee_id is None
+    assert [c.role_code for c in lost_task.candidates] == ["perf_chief"]
     complete_user_task(task, bureau.perfchief, {"data": {"decision": "approve"}})
     assert ready_task(waiting.id, "check").candidate_groups == "perf_chief"  # v2's new step
     complete_user_task(ready_task(waiting.id, "check"), bureau.perfchief, {"data": {}})
     assert db.get(ProcessInstance, waiting.id).status == "completed"
     audit = db.scalars(select(AuditLog).where(AuditLog.entity == "process_instance",
                                               AuditLog.action == "migrate")).all()
-    assert sorted(int(a.entity_id) for a in audit) == [waiting.id, held.id]
+    assert sorted(int(a.entity_id) for a in audit) == [waiting.id, held.id, lost.id]
     assert audit[0].before["version"] == 1 and audit[0].after["version"] == 2
     assert migration_plan(bureau.admin, "tiny_approval", 1, 2).rows == ()
 
@@ -285,7 +302,7 @@ def test_instances_whose_waiting_task_vanished_stay_where_they_are(bureau):
     waiting = start(v1)
     renamed = APPROVAL.replace('"review"', '"review_v2"').replace('id="review_di"',
                                                                   'id="review_v2_di"')
-    save_definition(bureau.admin, renamed)
+    edit(bureau.admin, renamed)
     (row,) = migration_plan(bureau.admin, "tiny_approval", 1, 2).rows
     assert not row.movable
     assert row.reasons == ("waiting element 'review' does not exist in the new version",)
@@ -300,7 +317,7 @@ def test_instances_whose_waiting_task_vanished_stay_where_they_are(bureau):
 
 def test_migration_guards(bureau):
     deploy_definition(APPROVAL.encode(), source_name="approval.bpmn")
-    save_definition(bureau.admin, with_check_step())
+    edit(bureau.admin, with_check_step())
     with pytest.raises(Forbidden):
         migration_plan(bureau.perfchief, "tiny_approval", 1, 2)
     with pytest.raises(Forbidden):
@@ -345,7 +362,7 @@ def test_a_call_activity_runs_a_process_of_the_same_file(bureau):
 
 @pytest.mark.parametrize(("called", "fragment"), [
     ("goal_declaration", "calls process 'goal_declaration', which is not another process"),
-    ("tiny_approval", "calls process 'tiny_approval', which is not another process"),
+    ("tiny_approval", "calls 'tiny_approval', which is already running above it"),
     ("", "call activity names no called process"),
 ])
 def test_a_call_activity_to_another_file_is_refused_at_the_element(bureau, called, fragment):

@@ -52,7 +52,8 @@ def control(instance_id: int):
 @bp.route("/instances/<int:instance_id>/diagram.xml")
 @login_required
 def diagram_xml(instance_id: int):
-    """The BPMN of the definition version the instance is pinned to."""
+    """The BPMN of the definition version the instance is pinned to (the page adds the version
+    hash to the URL, so a migrated instance is never drawn from a cached older version)."""
     instance = get_instance_or_404(instance_id, current_user, whole=True)
     return Response(instance.definition.bpmn_xml, mimetype="application/xml",
                     headers={"Cache-Control": "private, max-age=3600",

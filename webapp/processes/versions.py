@@ -46,8 +46,11 @@ def migrate(key: str):
     """The dry run (GET) and the move (POST) of waiting instances to a newer version."""
     source, target = _int_arg("source", 0), _int_arg("target", 0)
     if request.method == "POST":
-        chosen = [int(v) for v in request.form.getlist("instance") if v.isdigit()]
-        outcome = migrate_instances(current_user, key, source, target, chosen or None)
+        chosen = [int(v) for v in request.form.getlist("instance") if v.isascii() and v.isdigit()]
+        if not chosen:  # nothing ticked moves nothing: a move cannot be undone
+            flash(_("Tick the instances to move."), "error")
+            return redirect(url_for(".migrate", key=key, source=source, target=target))
+        outcome = migrate_instances(current_user, key, source, target, chosen)
         flash(_("%(moved)s instances moved to version %(v)s; %(left)s could not move.",
                 moved=len(outcome.moved), v=target, left=len(outcome.refused)),
               "success" if outcome.moved else "error")

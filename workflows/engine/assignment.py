@@ -27,8 +27,11 @@ def parse_duration(text: str) -> timedelta | None:
     if not match or text.strip().upper() in ("P", "PT"):
         return None
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(weeks=parts.get("w", 0), days=parts.get("d", 0),
-                     hours=parts.get("h", 0), minutes=parts.get("m", 0))
+    try:
+        return timedelta(weeks=parts.get("w", 0), days=parts.get("d", 0),
+                         hours=parts.get("h", 0), minutes=parts.get("m", 0))
+    except OverflowError:
+        return None  # beyond any calendar: no due date rather than a failed request
 
 
 def resolve_due(value: str | None, data: dict, now: datetime) -> datetime | None:
@@ -38,7 +41,10 @@ def resolve_due(value: str | None, data: dict, now: datetime) -> datetime | None
         return None
     delta = parse_duration(text)
     if delta is not None:
-        return now + delta
+        try:
+            return now + delta
+        except OverflowError:
+            return None
     try:
         due = datetime.fromisoformat(text)
     except ValueError:

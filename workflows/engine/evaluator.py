@@ -121,7 +121,7 @@ _ISO_LITERAL = re.compile(
 _CAMUNDA_VAR = re.compile(r"^\$\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}$")
 
 
-def _normalise(expression: str) -> str:
+def normalise(expression: str) -> str:
     """Quote bare ISO 8601 literals and turn ${name} into name."""
     text = expression.strip()
     if _ISO_LITERAL.match(text) and text not in ("P", "PT"):
@@ -137,7 +137,7 @@ class UnsafeExpression(ValueError):
 def check_expression(source: str) -> None:
     """Statically refuse anything outside plain expressions over task data."""
     try:
-        tree = ast.parse(_normalise(source), mode="eval")
+        tree = ast.parse(normalise(source), mode="eval")
         _check_tree(tree)
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error: {exc.msg}") from None
@@ -192,7 +192,7 @@ def safe_eval(expression: str, names: dict):
     """Evaluate one expression over the given names, refusing anything unsafe."""
     check_expression(expression)
     try:
-        return _evaluator(names).eval(_normalise(expression))
+        return _evaluator(names).eval(normalise(expression))
     except InvalidExpression as exc:
         raise UnsafeExpression(str(exc)) from None
 

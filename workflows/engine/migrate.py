@@ -21,7 +21,8 @@ def migration_blockers(state: str, version: str, old_specs: tuple, new_specs: tu
                        ) -> list[str]:
     """Why the instance cannot move to the new specs (empty: it can)."""
     dct = read_state(state, version)
-    if dct.get("subprocesses"):
+    if any(task["state"] & WAITING for sub in dct.get("subprocesses", {}).values()
+           for task in sub["tasks"].values()):
         return [Msg("the instance is inside a sub-process or call activity; such instances are "
                     "not migrated")]
     old, new = old_specs[0].task_specs, new_specs[0].task_specs
@@ -38,7 +39,16 @@ def migration_blockers(state: str, version: str, old_specs: tuple, new_specs: tu
             reasons.append(Msg("waiting element '%(element)s' changed its type (%(old)s → %(new)s)",
                                element=element, old=type(old[name]).__name__,
                                new=type(new[name]).__name__))
+        elif name in old and _inputs(old[name]) != _inputs(new[name]):
+            # A gateway or boundary event added or removed in front of the waiting task: the
+            # engine would look for a path the instance never took.
+            reasons.append(Msg("the way into waiting element '%(element)s' changed (incoming "
+                               "flows, gateways or boundary events)", element=element))
     return sorted(set(reasons), key=str)
+
+
+def _inputs(spec) -> list[str]:
+    return sorted(i.name for i in spec.inputs)
 
 
 def rebase_state(state: str, version: str, new_specs: tuple):
@@ -54,6 +64,8 @@ def rebase_state(state: str, version: str, new_specs: tuple):
             _splice(tasks, tid)
     if dct.get("last_task") not in tasks:
         dct["last_task"] = None
+    # Finished sub-processes are history (kept in the trail and the audit), not state to move.
+    dct["subprocesses"] = {}
     workflow = restore_state(dct, new_specs)
     workflow._predict()
     return workflow

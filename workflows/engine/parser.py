@@ -74,7 +74,8 @@ def read_assignment(node) -> dict:
         "candidate_users": _split(attrs["candidateUsers"]),
         "assignee": attrs["assignee"],
         "due_date": attrs["dueDate"],
-        "priority": int(attrs["priority"]) if (attrs["priority"] or "").isdigit() else 50,
+        "priority": int(attrs["priority"]) if (attrs["priority"] or "").isascii()
+        and (attrs["priority"] or "").isdigit() else 50,
         "form_key": attrs["formKey"] or "",
         "form_fields": fields,
     }
@@ -118,7 +119,11 @@ def parse_xml(xml: bytes) -> etree._Element:
     except (ValueError, LookupError):  # expat refuses multi-byte encodings such as GBK
         raise DefinitionInvalid([Problem("", Msg("the file must be UTF-8 encoded"))]) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(xml, parser)
+    try:
+        return etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:  # e.g. nesting deeper than lxml allows
+        raise DefinitionInvalid(
+            [Problem("", Msg("malformed XML: %(reason)s", reason=str(exc)))]) from None
 
 
 def spiff_problems(xml: bytes, key: str) -> list[Problem]:

@@ -153,8 +153,10 @@ def complete_task(instance: ProcessInstance, task: Task, *, data: dict, actor_id
 
 def move_to_version(instance: ProcessInstance, definition: ProcessDefinition) -> list[str]:
     """Rebase a locked, running instance onto another version of its diagram (the caller checked
-    migration_blockers); its ready tasks keep their ids, holders and age but take the new
-    version's names, forms and candidate groups. Returns the waiting elements."""
+    migration_blockers); its ready tasks keep their ids and age and take the new version's
+    names and forms; where the assignment changed it is worked out again as for a new task (a
+    holder without one of the new roles lets go). Returns the waiting elements."""
+    old_meta = pinned_for(instance).user_tasks
     new_specs = pinned(definition.id, definition.content_hash).specs
     workflow = rebase_state(instance.state, instance.serializer_version, new_specs)
     instance.definition, instance.definition_id = definition, definition.id
@@ -169,16 +171,37 @@ def move_to_version(instance: ProcessInstance, definition: ProcessDefinition) ->
             info = meta.get(row.task_key, {})
             row.name = info.get("name") or row.name
             row.form_key = info.get("form_key", row.form_key)
-            groups = ",".join(info.get("candidate_groups", []))
-            if groups != row.candidate_groups:
-                row.candidate_groups = groups
-                if row.assignee_id is None and instance.status == "running":
-                    row.open_to_candidates()
+            if _assignment(info) != _assignment(old_meta.get(row.task_key, {})):
+                _reassign(instance, row, info, workflow.get_task_from_id(UUID(row.task_guid)))
     try:
         db.flush()
     except StaleDataError:
         raise Conflict(Msg("the process instance was changed by someone else; reload")) from None
     return sorted(instance.trail.get("active", []))
+
+
+def _assignment(info: dict) -> tuple:
+    return (tuple(info.get("candidate_groups", [])), info.get("assignee"))
+
+
+def _reassign(instance: ProcessInstance, row: Task, info: dict, spiff_task) -> None:
+    """Give a moved ready task the new version's assignee or candidate groups."""
+    groups = info.get("candidate_groups", [])
+    row.candidate_groups = ",".join(groups)
+    assignee = resolve_value(info.get("assignee"),
+                             _assignment_data(instance, spiff_task, info.get("assignee")))
+    named = db.scalar(select(User.id).where(User.username == assignee, User.active.is_(True))) \
+        if assignee else None
+    if named is not None:
+        row.assignee_id, row.candidates = named, []
+        return
+    holder = db.get(User, row.assignee_id) if row.assignee_id else None
+    if holder is not None and not holder.has_role(*groups):
+        row.assignee_id = None
+    if row.assignee_id is None:
+        row.open_to_candidates()
+    else:
+        row.candidates = []
 
 
 def fire_timers(instance: ProcessInstance) -> None:
@@ -214,6 +237,12 @@ def _run(workflow, step) -> None:
         element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "") or ""
         raise WorkflowError(Msg("the workflow failed at '%(element)s': %(error)s",
                                 element=element, error=str(exc)), element) from None
+    except (ArithmeticError, AttributeError, KeyError, LookupError, TypeError,
+            ValueError) as exc:
+        # The library lets some failures of timer and expression parsing escape unwrapped;
+        # they are the diagram's fault all the same, and the half-run workflow is dropped.
+        raise WorkflowError(Msg("the workflow failed: %(error)s",
+                                error=f"{type(exc).__name__}: {exc}")) from None
 
 
 def _drain(workflow) -> list[ThrownEvent]:

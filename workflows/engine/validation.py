@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lxml import etree
 
@@ -23,9 +24,12 @@ from .parser import (
     read_assignment,
     spiff_problems,
 )
+from .run_checks import run_problems
 
 RESERVED_IDS = {"Start", "End", "Root"}
 DI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+MAX_PRIORITY = 1_000_000
+MAX_DUE = timedelta(days=3660)  # ten years: a longer deadline is a typing slip
 FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
 CONSTRAINTS = {"required", "readonly", "min", "max", "minlength", "maxlength"}
 # Elements drawn as shapes: each must have one in the diagram.
@@ -44,6 +48,17 @@ UNSUPPORTED = {
     "compensateEventDefinition": Msg("compensation events are not supported"),
     "globalTask": Msg("global tasks are not supported"),
     "globalUserTask": Msg("global tasks are not supported"),
+    "serviceTask": Msg("service tasks are not supported: nothing here runs external services; "
+                       "use a script task or a user task"),
+    "receiveTask": Msg("receive tasks are not supported: this application delivers no "
+                       "messages; use a user task"),
+}
+# Catch events waiting for something this application never sends (a throw is harmless).
+WAITS_FOREVER = {
+    "messageEventDefinition": Msg("message events cannot be caught: this application delivers "
+                                  "no messages"),
+    "signalEventDefinition": Msg("signal events cannot be caught: this application sends no "
+                                 "signals"),
 }
 
 
@@ -92,8 +107,8 @@ def static_problems(root, main, known: Known) -> list[Problem]:
     """Every problem found without running the engine's parser."""
     return [*_id_problems(root), *_structure_problems(main), *_unsupported(root, main),
             *_expression_problems(root), *_task_problems(root, known),
-            *_form_problems(root), *_decision_problems(root, known), *_call_problems(root, main),
-            *_diagram_problems(root, main)]
+            *_form_problems(root), *_decision_problems(root, known), *_call_problems(root),
+            *_diagram_problems(root, main), *run_problems(root, main)]
 
 
 def _id_problems(root) -> list[Problem]:
@@ -127,8 +142,9 @@ def _unconnected(container, flows) -> list[Problem]:
     event_sub = container.get("triggeredByEvent") == "true"
     problems = []
     for el in container:
-        if el.tag not in FLOW_NODES or el.find("bpmn:linkEventDefinition", NS) is not None:
-            continue
+        if el.tag not in FLOW_NODES or el.find("bpmn:linkEventDefinition", NS) is not None \
+                or el.get("triggeredByEvent") == "true":
+            continue  # links jump, and an event sub-process starts on its event
         kind, el_id = etree.QName(el).localname, el.get("id")
         if kind != "endEvent" and el_id not in sources:
             problems.append(Problem(el_id, Msg("has no outgoing sequence flow")))
@@ -144,6 +160,12 @@ def _unsupported(root, main) -> list[Problem]:
         for el in main.iter(f"{{{BPMN_NS}}}{tag}"):
             problems.append(Problem(_owner_id(el),
                                     Msg("unsupported element: %(reason)s", reason=message)))
+    for event in main.iter(f"{{{BPMN_NS}}}intermediateCatchEvent", f"{{{BPMN_NS}}}boundaryEvent",
+                           f"{{{BPMN_NS}}}startEvent"):
+        for definition, message in WAITS_FOREVER.items():
+            if event.find(f"bpmn:{definition}", NS) is not None:
+                problems.append(Problem(event.get("id", ""), Msg(
+                    "unsupported element: %(reason)s", reason=message)))
     store = UNSUPPORTED["dataStoreReference"]
     problems += [Problem(el.get("id", ""), Msg("unsupported element: %(reason)s", reason=store))
                  for el in root.iter(f"{{{BPMN_NS}}}dataStore")]
@@ -193,14 +215,25 @@ def _task_problems(main, known: Known) -> list[Problem]:
             if not _is_variable(name) and known.user_exists and not known.user_exists(name):
                 problems.append(Problem(tid, Msg("unknown user '%(name)s'", name=name)))
         due = task.get(_C + "dueDate")
-        if due and not (_is_variable(due) or parse_duration(due) or _is_date(due)):
+        if due and not (_is_variable(due) or _bounded_duration(due) or _is_date(due)):
             problems.append(Problem(tid, Msg(
                 "due date '%(due)s' is neither an ISO duration (P5D), a date (2026-12-31) nor "
                 "${variable}", due=due)))
         priority = task.get(_C + "priority")
-        if priority and not (priority.strip().isdigit() or _is_variable(priority)):
+        if priority and not (_is_variable(priority) or _whole(priority, MAX_PRIORITY)):
             problems.append(Problem(tid, Msg("priority '%(p)s' is not a whole number", p=priority)))
     return problems
+
+
+def _whole(text: str, most: int) -> bool:
+    """ASCII digits (str.isdigit also takes '²') of a number no larger than `most`."""
+    text = text.strip()
+    return text.isascii() and text.isdigit() and int(text) <= most
+
+
+def _bounded_duration(text: str) -> bool:
+    delta = parse_duration(text)
+    return delta is not None and delta <= MAX_DUE
 
 
 def _is_date(text: str) -> bool:
@@ -246,11 +279,13 @@ def _constraint_problems(tid: str, fid: str, constraints: dict) -> list[Problem]
                 "form field '%(id)s': unknown constraint '%(name)s'", id=fid, name=name)))
         elif name in ("min", "max"):
             try:
-                float(config or "")
+                finite = math.isfinite(float(config or ""))
             except ValueError:
+                finite = False
+            if not finite:
                 problems.append(Problem(tid, Msg(
                     "form field '%(id)s': %(name)s needs a number", id=fid, name=name)))
-        elif name in ("minlength", "maxlength") and not (config or "").strip().isdigit():
+        elif name in ("minlength", "maxlength") and not _whole(config or "", 1_000_000):
             problems.append(Problem(tid, Msg("form field '%(id)s': %(name)s needs a whole number",
                                              id=fid, name=name)))
     return problems
@@ -268,15 +303,15 @@ def _decision_problems(main, known: Known) -> list[Problem]:
     return problems
 
 
-def _call_problems(root, main) -> list[Problem]:
+def _call_problems(root) -> list[Problem]:
     """A call activity runs a process of the same file (versioned together with its caller)."""
     here = {p.get("id") for p in root.findall("bpmn:process", NS)}
     problems = []
-    for call in main.iter(f"{{{BPMN_NS}}}callActivity"):
+    for call in root.iter(f"{{{BPMN_NS}}}callActivity"):
         called = call.get("calledElement")
         if not called:
             problems.append(Problem(call.get("id"), Msg("call activity names no called process")))
-        elif called not in here or called == main.get("id"):
+        elif called not in here:
             problems.append(Problem(call.get("id"), Msg(
                 "calls process '%(called)s', which is not another process of this file; draw "
                 "the called process in the same diagram (a second pool)", called=called)))
