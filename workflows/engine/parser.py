@@ -81,6 +81,13 @@ def read_assignment(node) -> dict:
     }
 
 
+def owner_id(el) -> str:
+    """The id of the element itself or of its nearest ancestor that has one."""
+    while el is not None and not el.get("id"):
+        el = el.getparent()
+    return el.get("id") if el is not None else ""
+
+
 def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 

@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from ..messages import Msg
 from .evaluator import normalise
-from .parser import _C, BPMN_NS, NS, Problem
+from .parser import _C, BPMN_NS, NS, Problem, owner_id
 
 MAX_CARDINALITY = 500  # parallel copies of one task an instance may create
 MAX_REPEATS = 1000  # firings of a cycle timer
@@ -46,7 +46,7 @@ def _timer_problems(root) -> list[Problem]:
             text = _literal(el.text or "")
             if text is None:
                 continue
-            owner = _owner(el)
+            owner = owner_id(el)
             try:
                 parsed = parse(text)
             except Exception:  # noqa: BLE001 - the library raises bare Exception for bad ISO text
@@ -59,12 +59,6 @@ def _timer_problems(root) -> list[Problem]:
     return problems
 
 
-def _owner(el) -> str:
-    while el is not None and not el.get("id"):
-        el = el.getparent()
-    return el.get("id") if el is not None else ""
-
-
 def _loop_problems(root) -> list[Problem]:
     problems = []
     for el in root.iter(f"{{{BPMN_NS}}}loopCardinality"):
@@ -73,7 +67,7 @@ def _loop_problems(root) -> list[Problem]:
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             continue  # an expression over task data: bounded at run time by the task cap
         if not isinstance(value, int) or not 0 < value <= MAX_CARDINALITY:
-            problems.append(Problem(_owner(el), Msg(
+            problems.append(Problem(owner_id(el), Msg(
                 "loop cardinality must be between 1 and %(n)s", n=MAX_CARDINALITY)))
     return problems
 

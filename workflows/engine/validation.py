@@ -20,6 +20,7 @@ from .parser import (
     DefinitionInvalid,
     ParsedDefinition,
     Problem,
+    owner_id,
     parse_xml,
     read_assignment,
     spiff_problems,
@@ -158,7 +159,7 @@ def _unsupported(root, main) -> list[Problem]:
     problems = []
     for tag, message in UNSUPPORTED.items():
         for el in main.iter(f"{{{BPMN_NS}}}{tag}"):
-            problems.append(Problem(_owner_id(el),
+            problems.append(Problem(owner_id(el),
                                     Msg("unsupported element: %(reason)s", reason=message)))
     for event in main.iter(f"{{{BPMN_NS}}}intermediateCatchEvent", f"{{{BPMN_NS}}}boundaryEvent",
                            f"{{{BPMN_NS}}}startEvent"):
@@ -170,12 +171,6 @@ def _unsupported(root, main) -> list[Problem]:
     problems += [Problem(el.get("id", ""), Msg("unsupported element: %(reason)s", reason=store))
                  for el in root.iter(f"{{{BPMN_NS}}}dataStore")]
     return problems
-
-
-def _owner_id(el) -> str:
-    while el is not None and not el.get("id"):
-        el = el.getparent()
-    return el.get("id") if el is not None else ""
 
 
 def _expression_problems(root) -> list[Problem]:
@@ -192,7 +187,7 @@ def _expression_problems(root) -> list[Problem]:
             try:
                 check(el.text or "")
             except UnsafeExpression as exc:
-                problems.append(Problem(_owner_id(el),
+                problems.append(Problem(owner_id(el),
                                         Msg("expression refused: %(reason)s", reason=str(exc))))
     return problems
 
