@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import ProcessDefinition, ProcessInstance, User, db
 
@@ -16,7 +16,7 @@ from .errors import InvalidInput, NotFound
 from .messages import Msg
 from .process_catalog import check_admin
 
-MAX_MOVE = 2000  # one request moves at most this many; the page says when more remain
+MAX_MOVE = 2000  # one request checks and moves at most this many; the page says when more wait
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class MigrationPlan:
     source: int
     target: int
     rows: tuple[MigrationRow, ...]
+    total: int  # running instances of `source`; beyond MAX_MOVE they wait for the next round
 
     @property
     def movable(self) -> int:
@@ -85,10 +86,11 @@ def migration_plan(user: User, key: str, source: int, target: int) -> MigrationP
     others. Nothing is changed."""
     check_admin(user)
     old, new = _versions(key, source, target)
-    instances = db.scalars(select(ProcessInstance).where(
-        ProcessInstance.definition_id == old.id, ProcessInstance.status == "running")
-        .order_by(ProcessInstance.id).limit(MAX_MOVE)).all()
-    return MigrationPlan(key, source, target, tuple(_check(i, new) for i in instances))
+    running = (ProcessInstance.definition_id == old.id, ProcessInstance.status == "running")
+    instances = db.scalars(select(ProcessInstance).where(*running)
+                           .order_by(ProcessInstance.id).limit(MAX_MOVE)).all()
+    total = db.scalar(select(func.count()).select_from(ProcessInstance).where(*running))
+    return MigrationPlan(key, source, target, tuple(_check(i, new) for i in instances), total)
 
 
 def migrate_instances(user: User, key: str, source: int, target: int,

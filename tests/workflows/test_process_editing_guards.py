@@ -226,3 +226,17 @@ def test_an_instance_past_a_finished_sub_process_can_move(bureau):
     assert db.get(ProcessInstance, past.id).status == "completed"
     assert runtime.pinned_for(db.get(ProcessInstance, past.id)).version == 2
     assert versions() == [1, 2]
+
+
+def test_a_large_migration_goes_in_rounds(bureau, monkeypatch):
+    from workflows import process_migration
+    monkeypatch.setattr(process_migration, "MAX_MOVE", 2)
+    v1, _ = deploy_definition(APPROVAL.encode(), source_name="approval.bpmn")
+    instances = [start(v1) for _ in range(3)]
+    edit(bureau.admin, variant(('name="Review"', 'name="Review 2"')))
+    plan = migration_plan(bureau.admin, "tiny_approval", 1, 2)
+    assert (len(plan.rows), plan.total) == (2, 3)
+    assert migrate_instances(bureau.admin, "tiny_approval", 1, 2).moved == tuple(
+        i.id for i in instances[:2])
+    plan = migration_plan(bureau.admin, "tiny_approval", 1, 2)
+    assert [r.instance_id for r in plan.rows] == [instances[2].id] and plan.total == 1
