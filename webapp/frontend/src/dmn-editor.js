@@ -255,17 +255,23 @@ function createTestPanel(section, modeler, canvasEl, refreshMarks) {
     if (extra) result.appendChild(extra);
   }
 
+  let shape = null; // the columns the fields were built for
+
   function rebuild() {
     timer = null;
-    // Keep what the user typed when the columns stay the same.
+    const decision = activeDecision(modeler);
+    const inputs = inputFields(decision);
+    button.disabled = !decision || !testUrl();
+    // Same columns: leave the fields alone, so nothing the user is typing is replaced.
+    const next = JSON.stringify([decision && decision.id, inputs]);
+    if (next === shape) return;
+    shape = next;
+    // Keep what the user typed in the columns that stay.
     const previous = {};
     fields.querySelectorAll('input').forEach((input) => {
       previous[input.name] = input.type === 'checkbox' ? input.checked : input.value;
     });
     fields.textContent = '';
-    const decision = activeDecision(modeler);
-    const inputs = inputFields(decision);
-    button.disabled = !decision || !testUrl();
     if (!decision) {
       fields.textContent = uiText('testNoTable');
       return;
