@@ -97,9 +97,11 @@ def _register_blueprints(app: Flask) -> None:
     from .processes import bp as processes_bp
     from .projects.views import bp as projects_bp
     from .self_evaluations.views import bp as self_evaluations_bp
+    from .settings.views import bp as settings_bp
 
     for blueprint in (auth_bp, inbox_bp, instances_bp, projects_bp, ledger_bp,
                       notifications_bp, firms_bp, evaluations_bp, processes_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(self_evaluations_bp)
+    app.register_blueprint(settings_bp)
     register_api(ext.api)

@@ -1,0 +1,49 @@
+"""What each rule setting, group and choice is called on the settings page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+GROUP_LABELS = {
+    "ex_ante": _l("Ex-ante assessment (R5)"),
+    "goals": _l("Goal sheets (R6, R7, R13)"),
+    "monitoring": _l("Double monitoring (R14)"),
+    "results": _l("Result application (R23–R26, R33)"),
+}
+SETTING_LABELS = {
+    "ex_ante_threshold": _l("New projects at or above this amount need an ex-ante assessment "
+                            "(0 = every new project)"),
+    "ex_ante_leader_threshold": _l("The bureau leader approves an assessment at or above this "
+                                   "amount"),
+    "ex_ante_scope": _l("Projects assessed"),
+    "ex_ante_support_score": _l("Total score that supports a project"),
+    "ex_ante_revision_score": _l("Total score that supports it with revision"),
+    "goal_sheet_threshold": _l("Projects at or above this amount need a goal sheet (0 = all)"),
+    "min_indicators": _l("Fewest indicators on a goal sheet"),
+    "issuance_days": _l("Days to issue goals after the congress approves the budget"),
+    "sub_issuance_days": _l("Days for departments to issue goals to their sub-units"),
+    "issuance_warning_days": _l("Warn the budget section this many days before"),
+    "resubmit_from": _l("A sheet returned at gate 3 is resubmitted to"),
+    "gap_threshold_pp": _l("Flag a report when time progress exceeds execution by more than "
+                           "(percentage points)"),
+    "severe_threshold_pct": _l("Propose a reduction below this execution rate (%)"),
+    "poor_cut_pct": _l("Cut of a special fund graded poor (%)"),
+    "fair_cut_pct": _l("Cut of a project graded fair (%)"),
+    "balance_margin_pp": _l("Balance ratio above the county average by more than (percentage "
+                            "points)"),
+    "balance_cut_pct": _l("… cuts next year's operating funds by (%)"),
+    "balance_average": _l("County average of the balance ratio"),
+    "idle_years": _l("Unspent project funds are idle after (years)"),
+    "result_target": _l("Results apply to the budget of"),
+}
+CHOICE_LABELS = {
+    "new_only": _l("new projects only"),
+    "new_and_expiring_renewals": _l("new projects and expiring renewals"),
+    "section": _l("the expenditure section (gate 2)"),
+    "returning_gate": _l("the gate that returned it"),
+    "weighted": _l("weighted: total balances ÷ total expenditure"),
+    "mean": _l("simple mean of the units' ratios"),
+    "next_open": _l("next year while its budget is open, else the year after"),
+    "second_next": _l("always the year after next (N+2)"),
+}
+KIND_UNITS = {"yuan": _l("yuan"), "percent": "%", "int": ""}
