@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamps, utcnow
@@ -13,7 +13,8 @@ from .org import BudgetUnit
 from .project import Project
 
 SHEET_STATUSES = (
-    "draft", "submitted", "unit_approved", "section_approved", "returned", "approved",
+    "draft", "submitted", "unit_approved", "section_approved", "returned", "approved", "issued",
+    "revision_required",
 )
 GATES = ("unit_leader", "section", "performance")
 RATINGS = ("excellent", "good", "fair", "poor")
@@ -28,10 +29,16 @@ OPERATORS = ("eq", "ge", "le", "gt", "lt", "range", "qualitative")
 
 
 class GoalSheet(Timestamps, Base):
-    """One goal declaration for a project and year; locked once approved (R11)."""
+    """One goal declaration for a project (or a unit's overall spending) and year; locked once
+    approved (R11), issued with the budget (批复) after the congress approves it."""
 
     __tablename__ = "goal_sheet"
-    __table_args__ = (UniqueConstraint("project_id", "fiscal_year", "version"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "fiscal_year", "version"),
+        # R6: one overall sheet per unit and year (per version)
+        Index("ix_goal_sheet_overall", "unit_id", "fiscal_year", "version", unique=True,
+              postgresql_where=text("kind = 'overall'"), sqlite_where=text("kind = 'overall'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("finance_bureau.id"))
@@ -49,6 +56,13 @@ class GoalSheet(Timestamps, Base):
     last_editor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     submitted_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
+    # An adjustment version of issued goals (R11): it passes the same gates, with a reason.
+    is_adjustment: Mapped[bool] = mapped_column(default=False)
+    adjustment_reason: Mapped[str] = mapped_column(Text, default="")
+    # The budget section sends the important sheets to the people's congress (DOMAIN b step 7).
+    submit_to_congress: Mapped[bool] = mapped_column(default=False)
+    issued_at: Mapped[datetime | None]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     unit: Mapped[BudgetUnit] = relationship()
     project: Mapped[Project | None] = relationship()
