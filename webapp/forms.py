@@ -72,6 +72,11 @@ def _wan(yuan) -> str:
     return "" if yuan is None else format(Decimal(yuan) / 10000, "f").rstrip("0").rstrip(".")
 
 
+def wan_text(yuan) -> str:
+    """Yuan as 万元 text for an input (12.5, not 12.500000)."""
+    return "" if yuan is None else format((Decimal(yuan) / 10000).normalize(), "f")
+
+
 def yuan_from_wan(wan: str | None):
     """万元 text back to yuan; text that is not a number goes through for the server to refuse."""
     text = (wan or "").strip()
@@ -81,6 +86,17 @@ def yuan_from_wan(wan: str | None):
         return str(Decimal(text) * 10000)
     except InvalidOperation:
         return text
+
+
+def engagement_payload(form) -> dict:
+    """A posted engagement of a firm (firm, terms in 万元, team, signed declaration)."""
+    fields = ("firm_id", "procurement_method", "contract_date", "start_date", "end_date",
+              "lead_evaluator_user_id")
+    return {**{k: form.get(k) for k in fields},
+            "contract_amount": yuan_from_wan(form.get("contract_amount_wan")),
+            "team_user_ids": [int(v) if v.isdecimal() else v
+                              for v in form.getlist("team_user_ids")],
+            "coi_signed": form.get("coi_signed") in ("on", "true", "1")}
 
 
 def _is_blank(row: dict) -> bool:

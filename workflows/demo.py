@@ -107,7 +107,7 @@ def load_demo(year: int | None = None) -> None:
             add_user(username, DEMO_PASSWORD, roles, name=name, password_hash=pw, **placement)
     for i, (name, amount) in enumerate(PROJECTS):
         unit_code = UNITS[i % len(UNITS)][0]
-        add_project(unit_code, name, amount, is_new=i % 4 == 0, fiscal_year=year)
+        add_project(unit_code, name, amount, fiscal_year=year)
     _drive_demo_sheets()
     load_demo_ledger()
     load_demo_evaluations()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import GoalReview, GoalSheet, Indicator, ProcessInstance, Project, Task, User, db
+from models import (
+    BudgetUnit,
+    GoalReview,
+    GoalSheet,
+    Indicator,
+    ProcessInstance,
+    Project,
+    Task,
+    User,
+    db,
+)
 from models.base import utcnow
 from models.goal_sheet import RATINGS
 
@@ -12,6 +22,7 @@ from .audit import record
 from .deploy import latest_definition
 from .engine import runtime
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .ex_ante import amount_cap, goal_sheet_refusal
 from .goal_rules import grade, rating_passes, validate_sheet
 from .messages import Msg
 from .permissions import can_see_unit
@@ -39,31 +50,97 @@ def start_goal_declaration(project: Project, user: User) -> ProcessInstance:
     """A unit filer opens the goal declaration of one of their unit's projects."""
     if not user.has_role("unit_filer") or user.unit_id != project.unit_id:
         raise Forbidden(Msg("only a filer of the project's unit can declare its goals"))
+    refusal = goal_sheet_refusal(project)
+    if refusal is not None:
+        raise Conflict(refusal)
+    if project.status in ("blocked", "cancelled") and not project.blocked_by_review:
+        raise Conflict(Msg("this project is blocked from the budget"))
     sheets = db.scalars(select(GoalSheet).where(GoalSheet.project_id == project.id,
                                                 GoalSheet.fiscal_year == project.fiscal_year)).all()
-    if any(s.locked for s in sheets):
-        raise Conflict(Msg("the goals of this project are approved and locked (R11)"))
-    if any(s.status != "approved" for s in sheets):
-        raise Conflict(Msg("a goal declaration for this project is already under way"))
-    definition = latest_definition(PROCESS_KEY)
-    if definition is None:
-        raise Conflict(Msg("the goal declaration process has not been deployed"))
+    _check_no_open_sheet(sheets)
     sheet = GoalSheet(
         bureau_id=project.bureau_id, fiscal_year=project.fiscal_year, kind="project",
         unit_id=project.unit_id, project_id=project.id, amount=project.year_amount,
         version=len(sheets) + 1,
     )
+    return _start(sheet, project.unit, project.name, user, {"project_id": project.id})
+
+
+def start_overall_declaration(unit: BudgetUnit, year: int, user: User) -> ProcessInstance:
+    """A unit filer opens the unit's overall goal sheet of a year (R6: one per unit and year)."""
+    if not user.has_role("unit_filer") or user.unit_id != unit.id:
+        raise Forbidden(Msg("only a filer of the unit can declare its overall goals"))
+    if not unit.active:
+        raise Conflict(Msg("this unit is no longer active"))
+    # two filers at once: the second waits here, then sees the first one's sheet
+    db.execute(select(BudgetUnit.id).where(BudgetUnit.id == unit.id).with_for_update())
+    sheets = db.scalars(select(GoalSheet).where(
+        GoalSheet.unit_id == unit.id, GoalSheet.kind == "overall",
+        GoalSheet.fiscal_year == year)).all()
+    _check_no_open_sheet(sheets)
+    sheet = GoalSheet(bureau_id=unit.bureau_id, fiscal_year=year, kind="overall",
+                      unit_id=unit.id, project_id=None, amount=0, version=len(sheets) + 1)
+    return _start(sheet, unit, f"{unit.name} {year}", user, {"project_id": None})
+
+
+def start_goal_adjustment(sheet: GoalSheet, user: User, reason: str) -> ProcessInstance:
+    """R11: issued goals change only through an adjustment version, with a reason, that passes
+    the same gates (e.g. after a monitoring decision to adjust the goals)."""
+    if not user.has_role("unit_filer") or user.unit_id != sheet.unit_id:
+        raise Forbidden(Msg("only a filer of the unit can ask for an adjustment of its goals"))
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason or len(reason) > 2000:
+        raise InvalidInput(Msg("the adjustment has errors"), {"adjustment_reason": [
+            Msg("give the reason for the adjustment (at most 2000 characters)")]})
+    db.execute(select(BudgetUnit.id).where(BudgetUnit.id == sheet.unit_id).with_for_update())
+    siblings = db.scalars(select(GoalSheet).where(
+        GoalSheet.unit_id == sheet.unit_id, GoalSheet.kind == sheet.kind,
+        GoalSheet.project_id.is_(None) if sheet.project_id is None
+        else GoalSheet.project_id == sheet.project_id,
+        GoalSheet.fiscal_year == sheet.fiscal_year)).all()
+    latest = max(siblings, key=lambda s: s.version)
+    if latest.id != sheet.id or sheet.status != "issued":
+        raise Conflict(Msg("only the latest issued version of a sheet can be adjusted"))
+    adjusted = GoalSheet(
+        bureau_id=sheet.bureau_id, fiscal_year=sheet.fiscal_year, kind=sheet.kind,
+        unit_id=sheet.unit_id, project_id=sheet.project_id, amount=sheet.amount,
+        overall_goal=sheet.overall_goal, version=sheet.version + 1, is_adjustment=True,
+        adjustment_reason=reason,
+        indicators=[Indicator(**{c: getattr(i, c) for c in INDICATOR_COPY}) for i in
+                    sheet.indicators])
+    subject = sheet.project.name if sheet.project else f"{sheet.unit.name} {sheet.fiscal_year}"
+    return _start(adjusted, sheet.unit, subject, user, {"project_id": sheet.project_id})
+
+
+INDICATOR_COPY = ("seq", "level1", "level2", "name", "value_type", "operator", "target_value",
+                  "target_max", "target_text", "unit_of_measure", "weight")
+
+
+def _check_no_open_sheet(sheets: list[GoalSheet]) -> None:
+    """A first version, or a new one when the latest must be revised (congress, R11)."""
+    latest = max(sheets, key=lambda s: s.version, default=None)
+    if latest is None or latest.status == "revision_required":
+        return
+    if latest.locked:
+        raise Conflict(Msg("the goals of this project are approved and locked (R11)"))
+    raise Conflict(Msg("a goal declaration for this project is already under way"))
+
+
+def _start(sheet: GoalSheet, unit: BudgetUnit, subject: str, user: User,
+           data: dict) -> ProcessInstance:
+    definition = latest_definition(PROCESS_KEY)
+    if definition is None:
+        raise Conflict(Msg("the goal declaration process has not been deployed"))
     db.add(sheet)
     db.flush()
-    unit = project.unit
     instance = runtime.start_instance(
         definition, actor_id=user.id, business_key=f"goal_sheet:{sheet.id}",
-        subject=project.name, unit_id=project.unit_id,
-        data={"project_id": project.id, "sheet_id": sheet.id, "unit_id": unit.id,
-              "filer": user.username,
+        subject=subject, unit_id=unit.id,
+        data={**data, "sheet_id": sheet.id, "unit_id": unit.id, "filer": user.username,
               "liaison_user": unit.liaison.username if unit.liaison else None},
     )
-    record(user.id, "goal_sheet", sheet.id, "create", after={"status": "draft"})
+    record(user.id, "goal_sheet", sheet.id, "create",
+           after={"status": "draft", "kind": sheet.kind, "version": sheet.version})
     return instance
 
 
@@ -90,6 +167,7 @@ def fill_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict)
     if sheet.locked:
         raise Conflict(Msg("this goal sheet is approved and read-only (R11)"))
     cleaned = validate_sheet(payload.get("sheet"))
+    _check_amount(sheet, cleaned["amount"])
     before = {"status": sheet.status, "indicators": len(sheet.indicators)}
     sheet.overall_goal = cleaned["overall_goal"]
     if cleaned["amount"] is not None:
@@ -102,6 +180,20 @@ def fill_sheet(task: Task, instance: ProcessInstance, user: User, payload: dict)
     record(user.id, "goal_sheet", sheet.id, "submit", before=before,
            after={"status": "submitted", "indicators": len(cleaned["indicators"])})
     return Completion(data={"decision": "submit"}, decision="submit")
+
+
+def _check_amount(sheet: GoalSheet, amount) -> None:
+    """R5: a project's goals cannot declare more than its ex-ante recommended amount; an
+    overall sheet states the unit's budget."""
+    if sheet.kind == "overall" and amount is None and not sheet.amount:
+        raise InvalidInput(Msg("the sheet has errors"), {"sheet.amount": [
+            Msg("state the unit's budget for the year in yuan")]})
+    cap = amount_cap(sheet.project) if sheet.project is not None else None
+    declared = amount if amount is not None else sheet.amount
+    if cap is not None and declared > cap:
+        raise InvalidInput(Msg("the sheet has errors"), {"sheet.amount": [Msg(
+            "must not exceed the amount recommended by the ex-ante assessment (%(cap)s yuan, "
+            "R5)", cap=cap)]})
 
 
 def _review_input(gate: str, payload: dict) -> tuple[str, str | None, str]:

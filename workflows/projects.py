@@ -106,7 +106,7 @@ def can_declare(row: ProjectRow, user: User) -> bool:
     """Whether to offer the user a new goal declaration (the operation checks again)."""
     if not user.has_role("unit_filer") or user.unit_id != row.project.unit_id:
         return False
-    return row.sheet is None or (row.sheet.status == "approved" and not row.sheet.locked)
+    return row.sheet is None or row.sheet.status == "revision_required"
 
 
 @dataclass(frozen=True)

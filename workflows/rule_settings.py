@@ -23,7 +23,7 @@ class Setting:
 
     key: str
     group: str
-    kind: str  # yuan | int | percent | choice
+    kind: str  # yuan | int | percent | workdays | choice
     default: int | str
     low: int = 0
     high: int = 100
@@ -38,6 +38,14 @@ SETTINGS: tuple[Setting, ...] = (
             choices=("new_only", "new_and_expiring_renewals")),
     Setting("ex_ante_support_score", "ex_ante", "int", 80, 1, 100),
     Setting("ex_ante_revision_score", "ex_ante", "int", 60, 0, 99),
+    # process (a) step deadlines, in the bureau's working days [P]
+    Setting("ex_ante_fill_days", "ex_ante", "workdays", 10, 1, 60),
+    Setting("ex_ante_leader_days", "ex_ante", "workdays", 3, 1, 60),
+    Setting("ex_ante_check_days", "ex_ante", "workdays", 5, 1, 60),
+    Setting("ex_ante_mode_days", "ex_ante", "workdays", 5, 1, 60),
+    Setting("ex_ante_score_days", "ex_ante", "workdays", 15, 1, 60),
+    Setting("ex_ante_approve_days", "ex_ante", "workdays", 3, 1, 60),
+    Setting("ex_ante_revise_days", "ex_ante", "workdays", 10, 1, 60),
     # R6, R7, R13: goal sheets
     Setting("goal_sheet_threshold", "goals", "yuan", 500_000, 0, MAX_YUAN),
     Setting("min_indicators", "goals", "int", 3, 1, 50),
@@ -49,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
     # R14: double monitoring
     Setting("gap_threshold_pp", "monitoring", "percent", 20, 1, 100),
     Setting("severe_threshold_pct", "monitoring", "percent", 30, 0, 100),
+    # process (c) step deadlines [P]
+    Setting("monitoring_leader_days", "monitoring", "workdays", 3, 1, 60),
+    Setting("monitoring_liaison_days", "monitoring", "workdays", 5, 1, 60),
+    Setting("monitoring_decide_days", "monitoring", "workdays", 10, 1, 60),
+    Setting("monitoring_approve_days", "monitoring", "workdays", 5, 1, 60),
+    Setting("monitoring_execute_days", "monitoring", "workdays", 5, 1, 60),
     # R23–R26, R33: result application
     Setting("poor_cut_pct", "results", "percent", 20, 0, 100),
     Setting("fair_cut_pct", "results", "percent", 0, 0, 100),
@@ -58,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("idle_years", "results", "int", 1, 1, 5),
     Setting("result_target", "results", "choice", "next_open",
             choices=("next_open", "second_next")),
+    # process (f) step deadlines [P]
+    Setting("result_review_days", "results", "workdays", 10, 1, 60),
+    Setting("result_comment_days", "results", "workdays", 5, 1, 60),
+    Setting("result_approve_days", "results", "workdays", 5, 1, 60),
+    Setting("result_apply_days", "results", "workdays", 10, 1, 60),
 )
 GROUPS = ("ex_ante", "goals", "monitoring", "results")
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -28,7 +28,7 @@ from workflows.projects import names_for_tasks, user_names
 from workflows.tasks import complete_user_task
 
 from ..firms.labels import firm_globals
-from ..forms import yuan_from_wan
+from ..forms import engagement_payload, yuan_from_wan
 from ..generated_fields import keep_errors, with_generated
 from ..inbox.labels import task_label
 from ..inbox.views import TASK_PAGES, blocked_state
@@ -69,19 +69,6 @@ def _checked(form: MultiDict, name: str) -> bool:
     return form.get(name) in ("on", "true", "1")
 
 
-def _ids(form: MultiDict, name: str) -> list:
-    return [int(v) if v.isdecimal() else v for v in form.getlist(name)]
-
-
-def _engagement(form: MultiDict) -> dict:
-    fields = ("firm_id", "procurement_method", "contract_date", "start_date", "end_date",
-              "lead_evaluator_user_id")
-    return {**{k: form.get(k) for k in fields},
-            "contract_amount": yuan_from_wan(form.get("contract_amount_wan")),
-            "team_user_ids": _ids(form, "team_user_ids"),
-            "coi_signed": _checked(form, "coi_signed")}
-
-
 def _draft(form: MultiDict) -> dict:
     count = sum(1 for k in form if k.startswith("scores-"))
     problems = [{**{k: v for k, v in row.items() if k != "amount_wan"},
@@ -100,7 +87,7 @@ PAYLOADS = {
                                    "no_opinion": _checked(form, "no_opinion")},
     "revise": lambda form: {**_plain("title", "selection_reason", "selection_note")(form),
                             "fee_budget": yuan_from_wan(form.get("fee_budget_wan"))},
-    "engage": _engagement,
+    "engage": engagement_payload,
     "plan": lambda form: {"indicators": _rows(form, "indicators", PLAN_FIELDS),
                           "methods": form.getlist("methods"),
                           **_plain("survey_sample_size", "data_list", "summary")(form)},

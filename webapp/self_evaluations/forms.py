@@ -10,15 +10,12 @@ from werkzeug.datastructures import MultiDict
 
 from workflows.self_evaluation import FILL, PROBLEM_FIELDS, SPOT_CHECK, EvaluationDetail
 
+from ..forms import wan_text
+
 PROBLEM_ROWS = 5  # blank rows offered for the problems found; empty ones are dropped
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
 WAN_PLACES = 6  # 万元 with six decimals is a whole fen
-
-
-def wan_text(yuan) -> str:
-    """Yuan as 万元 text for an input (12.5, not 12.500000)."""
-    return "" if yuan is None else format((Decimal(yuan) / WAN).normalize(), "f")
 
 
 def to_yuan(text: str | None, path: str, errors: dict) -> str | None:

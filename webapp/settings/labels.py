@@ -35,6 +35,22 @@ SETTING_LABELS = {
     "balance_average": _l("County average of the balance ratio"),
     "idle_years": _l("Unspent project funds are idle after (years)"),
     "result_target": _l("Results apply to the budget of"),
+    "ex_ante_fill_days": _l("The unit fills in its application within"),
+    "ex_ante_leader_days": _l("The unit leader approves it within"),
+    "ex_ante_check_days": _l("The liaison cadre checks it is complete within"),
+    "ex_ante_mode_days": _l("The performance section chooses the mode within"),
+    "ex_ante_score_days": _l("The assessor scores it within"),
+    "ex_ante_approve_days": _l("The conclusion is approved within"),
+    "ex_ante_revise_days": _l("The unit revises a project supported with revision within"),
+    "monitoring_leader_days": _l("The unit leader approves a monitoring report within"),
+    "monitoring_liaison_days": _l("The liaison cadre reviews it within"),
+    "monitoring_decide_days": _l("The performance section decides on a flagged report within"),
+    "monitoring_approve_days": _l("The bureau leader approves a fund action within"),
+    "monitoring_execute_days": _l("The budget section executes it within"),
+    "result_review_days": _l("The performance section reviews a proposal within"),
+    "result_comment_days": _l("The section chief comments within"),
+    "result_approve_days": _l("The bureau leader approves it within"),
+    "result_apply_days": _l("The budget section applies it within"),
 }
 CHOICE_LABELS = {
     "new_only": _l("new projects only"),
@@ -46,4 +62,4 @@ CHOICE_LABELS = {
     "next_open": _l("next year while its budget is open, else the year after"),
     "second_next": _l("always the year after next (N+2)"),
 }
-KIND_UNITS = {"yuan": _l("yuan"), "percent": "%", "int": ""}
+KIND_UNITS = {"yuan": _l("yuan"), "percent": "%", "int": "", "workdays": _l("working days")}

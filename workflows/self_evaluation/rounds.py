@@ -81,7 +81,8 @@ def issued_sheets(bureau_id: int, year: int) -> list[GoalSheet]:
     for sheet in db.scalars(
             select(GoalSheet).join(BudgetUnit, BudgetUnit.id == GoalSheet.unit_id)
             .where(GoalSheet.bureau_id == bureau_id, GoalSheet.fiscal_year == year,
-                   GoalSheet.status == "approved", BudgetUnit.active.is_(True))
+                   GoalSheet.status.in_(("approved", "issued")),
+                   BudgetUnit.active.is_(True))
             .order_by(BudgetUnit.code, GoalSheet.project_id, GoalSheet.version, GoalSheet.id)):
         latest[(sheet.unit_id, sheet.kind, sheet.project_id)] = sheet  # a later version wins
     return list(latest.values())
