@@ -215,6 +215,7 @@ def worker(once: bool, interval: float):
         return mailer.send_pending(render, send) if send is not None else 0
     if once:
         click.echo(f"fired timers of {timers.run_once()} instance(s)")
+        click.echo(f"sent {timers.run_calendar_checks()} calendar warning(s)")
         if send is not None:
             click.echo(f"sent {mail_round()} reminder e-mail(s)")
         return

@@ -13,9 +13,11 @@ from models import ProcessInstance, db, transaction
 
 from . import rectification  # noqa: F401 - registers the ledger's escalation handler
 from .engine import clock, runtime
+from .issuance import issuance_warnings
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)  # an instance whose timer fails is not retried in a hot loop
+CHECKS_EVERY = 600.0  # seconds between the calendar checks that no BPMN timer carries (R13)
 
 
 def fire_next_due(now: datetime | None = None) -> int | None:
@@ -69,11 +71,25 @@ def run_once(now: datetime | None = None, limit: int = 10_000) -> int:
     return fired
 
 
+def run_calendar_checks() -> int:
+    """Deadlines kept by the calendar rather than a diagram (R13's D-5 issuance warning), in
+    one transaction; how many notifications went out."""
+    with transaction():
+        return issuance_warnings()
+
+
 def run_worker(stop: Callable[[], bool], interval: float = 5.0,
                after_round: Callable[[], int] | None = None) -> None:
     """Fire due timers until `stop()` is true, sleeping `interval` seconds when idle;
-    `after_round` (e.g. sending reminder e-mails) runs after each round."""
+    `after_round` (e.g. sending reminder e-mails) runs after each round, the calendar checks
+    every CHECKS_EVERY seconds."""
+    checked = 0.0
     while not stop():
+        if time.monotonic() - checked >= CHECKS_EVERY:
+            checked = time.monotonic()
+            warned = run_calendar_checks()
+            if warned:
+                log.info("sent %d issuance warning(s)", warned)
         fired = run_once()
         if fired:
             log.info("fired timers of %d instance(s)", fired)

@@ -68,12 +68,15 @@ SHEET_STATUS_LABELS = {
     "section_approved": _l("Passed the expenditure section"),
     "returned": _l("Returned"),
     "approved": _l("Approved"),
+    "issued": _l("Issued"),
+    "revision_required": _l("To be revised (congress)"),
 }
 # Pill classes the stylesheet provides, per sheet status.
 SHEET_STATUS_CLASSES = {
     "draft": "jx-status-draft", "submitted": "jx-status-submitted",
     "unit_approved": "jx-status-submitted", "section_approved": "jx-status-submitted",
     "returned": "jx-status-returned", "approved": "jx-status-approved",
+    "issued": "jx-status-completed", "revision_required": "jx-status-returned",
 }
 INSTANCE_STATUS_LABELS = {
     "running": _l("Running"),
