@@ -1,0 +1,1 @@
+"""Double monitoring pages: rounds, reports, fund actions, the task pages."""
