@@ -101,8 +101,9 @@ def _cell_key(sheet: _Sheet, index: int, field: str, unit_fields: list[str]) -> 
     return sheet.key(sheet.rows[index][0], field)
 
 
-def _read(data: bytes) -> _Sheet:
-    """The first sheet of an .xlsx, refused whole when it is not one, too large or damaged."""
+def checked_workbook(data: bytes):
+    """A read-only workbook of an .xlsx upload (the caller closes it), refused whole when the
+    file is not one, too large, a zip bomb or damaged."""
     if not data:
         raise _file_error(Msg("the file is empty"))
     if len(data) > MAX_IMPORT_BYTES:
@@ -114,15 +115,24 @@ def _read(data: bytes) -> _Sheet:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise _file_error(Msg("the workbook is too large once unpacked"))
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-        try:
-            return _scan(workbook.worksheets[0])
-        finally:
-            workbook.close()
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except InvalidInput:
         raise
     except Exception:  # a damaged or foreign file can fail anywhere inside the reader
         raise _file_error(Msg("the workbook could not be read; it may be damaged")) from None
+
+
+def _read(data: bytes) -> _Sheet:
+    """The first sheet of an .xlsx upload, scanned for its header and rows."""
+    workbook = checked_workbook(data)
+    try:
+        return _scan(workbook.worksheets[0])
+    except InvalidInput:
+        raise
+    except Exception:  # a damaged or foreign file can fail anywhere inside the reader
+        raise _file_error(Msg("the workbook could not be read; it may be damaged")) from None
+    finally:
+        workbook.close()
 
 
 def _blank(value) -> bool:

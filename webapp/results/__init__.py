@@ -1,0 +1,1 @@
+"""Result application pages: rounds, proposals, final accounts, the task pages."""
