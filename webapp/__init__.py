@@ -88,14 +88,19 @@ def _register_transaction_boundary(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .api import register_api
     from .auth.views import bp as auth_bp
+    from .dashboard.views import bp as dashboard_bp
     from .evaluations import bp as evaluations_bp
+    from .ex_ante.views import bp as ex_ante_bp
     from .firms.views import bp as firms_bp
     from .inbox.views import bp as inbox_bp
     from .instances.views import bp as instances_bp
+    from .issuance.views import bp as issuance_bp
     from .ledger.views import bp as ledger_bp
+    from .monitoring.views import bp as monitoring_bp
     from .notifications.views import bp as notifications_bp
     from .processes import bp as processes_bp
     from .projects.views import bp as projects_bp
+    from .results.views import bp as results_bp
     from .self_evaluations.views import bp as self_evaluations_bp
     from .settings.views import bp as settings_bp
 
@@ -104,4 +109,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(self_evaluations_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(ex_ante_bp)
+    app.register_blueprint(issuance_bp)
+    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(dashboard_bp)
     register_api(ext.api)

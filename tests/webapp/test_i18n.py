@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
@@ -59,3 +61,21 @@ def test_catalog_is_complete_and_matches_the_sources():
     assert used - translated == set()
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert untranslated == []
+
+
+def test_template_translations_survive_jinja_formatting():
+    """Jinja's newstyle gettext formats every string, with or without variables: a lone "%"
+    in a translation used by a template must be written "%%"."""
+    catalog = read_catalog()
+    broken = []
+    for message in catalog:
+        if not message.id or isinstance(message.id, tuple) or not message.string:
+            continue
+        if not any(path.endswith(".html") for path, _line in message.locations):
+            continue
+        names = {name: "x" for name in re.findall(r"%\((\w+)\)s", message.id)}
+        try:
+            message.string % names
+        except (ValueError, TypeError, KeyError):
+            broken.append(message.id)
+    assert broken == []

@@ -5,11 +5,24 @@ from __future__ import annotations
 from flask_smorest import Api
 
 from ..extensions import csrf
-from . import auth, definitions, evaluations, firms, instances, ledger, self_evaluations, tasks
+from . import (
+    auth,
+    definitions,
+    evaluations,
+    ex_ante,
+    firms,
+    instances,
+    ledger,
+    monitoring,
+    results,
+    self_evaluations,
+    tasks,
+)
 from .core import document_error_shape
 
 BLUEPRINTS = (auth.blp, tasks.blp, instances.blp, definitions.blp, ledger.blp, firms.blp,
-              self_evaluations.blp, evaluations.blp)
+              self_evaluations.blp, evaluations.blp, ex_ante.blp, monitoring.blp,
+              results.blp)
 
 
 def register_api(api: Api) -> None:

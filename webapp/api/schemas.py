@@ -228,6 +228,52 @@ class CompleteTaskSchema(Schema):
                        "fieldwork_compliance, evidence_sufficiency, report_quality, timeliness, "
                        "integrity_confidentiality}, each 0–100 (R22)"})
     remarks = fields.String(metadata={"description": "key evaluation, firm quality score"})
+    # ex-ante assessment tasks (workflows/ex_ante validates them; the engagement fields of the
+    # mode step are those of the key evaluation's engagement)
+    application = fields.Dict(metadata={
+        "description": "ex-ante application: {basis, implementation_plan, budget_breakdown, "
+                       "draft_goals}, each required text"})
+    self_scores = fields.Dict(metadata={
+        "description": "ex-ante application: the unit's self-assessment {necessity, economy, "
+                       "goal_rationality, feasibility, funding_compliance}, each 0–20"})
+    mode = fields.String(metadata={
+        "description": "ex-ante mode: finance, expert_panel, third_party (engages a firm) or "
+                       "joint"})
+    joint_parties = fields.List(fields.String(), metadata={
+        "description": "ex-ante mode, joint: congress, audit, third_party (engages a firm)"})
+    dimension_scores = fields.Dict(metadata={
+        "description": "ex-ante scoring: the five dimensions as in self_scores, each 0–20; the "
+                       "total gives the conclusion on the bureau's bands"})
+    recommended_amount = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "ex-ante scoring: yuan, at most the requested amount (required when "
+                       "supported with revision)"})
+    revision_note = fields.String(metadata={
+        "description": "ex-ante revision: how the unit revised the project"})
+    # double monitoring tasks (workflows/monitoring validates them)
+    report = fields.Dict(metadata={
+        "description": "monitoring fill: {executed_amount (yuan, ≤ the budget), indicators: "
+                       "[{indicator_id, progress_value, expected_year_end, achievable (bool), "
+                       "cause (policy_change, funds_not_arrived, progress_delay, bad_indicator, "
+                       "external, other; required when not achievable), measure (required when "
+                       "not achievable)}], corrective_measures (required when flagged, R14)}"})
+    finance_decision = fields.String(metadata={
+        "description": "monitoring decision: notice, goal_adjust, suspend, stop, reduce, "
+                       "recover (the last four go to the bureau leader, R15)"})
+    amount = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "monitoring decision and execution: yuan, at most the unspent budget "
+                       "(R15) / the approved amount"})
+    notice_due = fields.String(allow_none=True, metadata={
+        "description": "monitoring decision, notice: the date to correct by (YYYY-MM-DD)"})
+    # result application tasks (workflows/results validates them)
+    pct = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "result review, a cut: a revised percentage (the effect follows)"})
+    applied_effect = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "description": "result application: the effect applied, yuan (negative for a cut); "
+                       "default the proposed effect"})
 
 
 # --- process instances ----------------------------------------------------------------------

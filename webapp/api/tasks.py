@@ -71,6 +71,35 @@ FORM_BODY_KEYS.update({
     "jixiao:ke_firm_score": {"components", "remarks"},
     "jixiao:ke_firm_score_confirm": KE_DECISION,  # confirm | return
 })
+ENGAGEMENT_KEYS = {"firm_id", "procurement_method", "contract_amount", "contract_date",
+                   "start_date", "end_date", "lead_evaluator_user_id", "team_user_ids",
+                   "coi_signed"}
+# Ex-ante assessment forms (workflows/ex_ante).
+FORM_BODY_KEYS.update({
+    "jixiao:ex_ante_fill": {"application", "self_scores"},
+    "jixiao:ex_ante_leader_review": KE_DECISION,  # approve | return
+    "jixiao:ex_ante_completeness": KE_DECISION,  # approve | return
+    "jixiao:ex_ante_mode": {"mode", "joint_parties", *ENGAGEMENT_KEYS},
+    "jixiao:ex_ante_score": {"dimension_scores", "recommended_amount", "opinion"},
+    "jixiao:ex_ante_approve": KE_DECISION,  # approve | return
+    "jixiao:ex_ante_revise": {"revision_note"},
+})
+# Double monitoring forms (workflows/monitoring).
+FORM_BODY_KEYS.update({
+    "jixiao:monitor_fill": {"report"},
+    "jixiao:monitor_leader_review": KE_DECISION,  # approve | return
+    "jixiao:monitor_liaison_review": KE_DECISION,  # approve | return
+    "jixiao:monitor_decide": {"finance_decision", "amount", "note", "notice_due"},
+    "jixiao:monitor_leader_approve": KE_DECISION,  # approve | reject (a reason to reject)
+    "jixiao:monitor_execute": {"amount", "note"},
+})
+# Result application forms (workflows/results).
+FORM_BODY_KEYS.update({
+    "jixiao:result_review": {"decision", "comment", "pct"},  # confirm | withdraw
+    "jixiao:result_section_comment": {"comment"},
+    "jixiao:result_leader_approve": KE_DECISION,  # approve | return | reject
+    "jixiao:result_apply": {"applied_effect", "note"},
+})
 GENERIC_BODY_KEYS = {"data"}
 
 

@@ -7,6 +7,7 @@
 //   diagram.js, diagram.css  – bpmn-js NavigatedViewer + its CSS/fonts (inlined)
 //   modeler.js, modeler.css  – bpmn-js Modeler + Camunda 7 properties panel
 //   dmn-editor.js, dmn-editor.css – dmn-js Modeler + decision table test panel
+//   dashboard.js, dashboard.css    – ECharts (echarts/core, SVG renderer) charts
 import * as esbuild from 'esbuild';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -73,5 +74,7 @@ await esbuild.build({
     // Same for the editors: their JS imports all library CSS.
     { in: path.join(src, 'modeler.js'), out: 'modeler' },
     { in: path.join(src, 'dmn-editor.js'), out: 'dmn-editor' },
+    // dashboard.js imports dashboard.css; only the ECharts parts it uses are bundled.
+    { in: path.join(src, 'dashboard.js'), out: 'dashboard' },
   ],
 });

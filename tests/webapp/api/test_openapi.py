@@ -33,6 +33,23 @@ ENDPOINTS = {
     ("/api/v1/self-evaluations/{evaluation_id}", "get"): {401, 404},
     ("/api/v1/self-evaluation-rounds", "get"): {401},
     ("/api/v1/self-evaluation-rounds", "post"): {401, 403, 409, 422},
+    ("/api/v1/ex-ante", "get"): {401, 422},
+    ("/api/v1/ex-ante", "post"): {401, 403, 404, 409, 422},
+    ("/api/v1/ex-ante/{assessment_id}", "get"): {401, 404},
+    ("/api/v1/monitoring-rounds", "get"): {401},
+    ("/api/v1/monitoring-rounds", "post"): {401, 403, 409, 422},
+    ("/api/v1/monitoring-rounds/{round_id}", "get"): {401, 404},
+    ("/api/v1/monitoring-rounds/{round_id}/close", "post"): {401, 403, 404, 409},
+    ("/api/v1/monitoring-reports", "get"): {401, 422},
+    ("/api/v1/monitoring-reports/{report_id}", "get"): {401, 404},
+    ("/api/v1/fund-actions", "get"): {401, 422},
+    ("/api/v1/fund-actions/{action_id}/reverse", "post"): {401, 403, 404, 409, 422},
+    ("/api/v1/result-application-rounds", "get"): {401},
+    ("/api/v1/result-application-rounds", "post"): {401, 403, 409, 422},
+    ("/api/v1/result-application-rounds/{round_id}/proposals", "post"): {401, 403, 404, 422},
+    ("/api/v1/result-applications", "get"): {401, 422},
+    ("/api/v1/result-applications/{application_id}", "get"): {401, 404},
+    ("/api/v1/final-accounts", "post"): {401, 403, 422},
 }
 
 

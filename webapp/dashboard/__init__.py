@@ -1,0 +1,1 @@
+"""The leaders' dashboard: panels of charts drillable to section, unit and project."""
