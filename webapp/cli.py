@@ -182,22 +182,25 @@ def firm_staff(username, credit_code):
 
 
 @click.command("demo")
-def demo():
-    """Load the demo bureau (once) and print the demo logins."""
-    loaded = _load_demo()
+@click.option("--profile", type=click.Choice(sorted(demo_ops.PROFILES)), default="district",
+              show_default=True, help="district: the demo (111 units); load: the load-test "
+                                      "tenant (236 units, 740 projects); small: a quick one")
+def demo(profile: str):
+    """Load the demo bureau (once) and print the logins worth trying."""
+    loaded = _load_demo(profile)
     # Printed after the commit: a closed pipe must not roll the demo back.
     click.echo("demo loaded" if loaded else "demo data already loaded")
     click.echo(f"demo logins (password for all: {demo_ops.DEMO_PASSWORD}):")
-    for username, roles, name, _placement in demo_ops.demo_accounts():
-        click.echo(f"  {username:<12} {'+'.join(roles):<28} {name}")
+    for username, roles, hint, _placement in demo_ops.demo_accounts():
+        click.echo(f"  {username:<12} {'+'.join(roles):<16} {hint}")
 
 
 @in_transaction
-def _load_demo() -> bool:
+def _load_demo(profile: str) -> bool:
     if demo_ops.demo_exists():
         return False
     deploy_directory(BPMN_DIR)
-    demo_ops.load_demo()
+    demo_ops.load_demo(profile)
     return True
 
 

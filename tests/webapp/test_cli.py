@@ -54,10 +54,10 @@ def test_deploy_reports_versions(runner, connection):
 
 
 def test_demo_loads_once(runner, connection):
-    result = runner.invoke(args=["demo"])
+    result = runner.invoke(args=["demo", "--profile", "small"])
     assert result.exit_code == 0, result.output
     assert "filer01" in result.output and "jixiao-demo" in result.output
-    again = runner.invoke(args=["demo"]).output
+    again = runner.invoke(args=["demo", "--profile", "small"]).output
     assert "demo data already loaded" in again and "filer01" in again
 
 

@@ -48,23 +48,25 @@ def _grades(rows) -> list[int]:
 
 
 def evaluation_panel(scope: Scope) -> Panel:
-    """Self-evaluation and key-evaluation grade distributions of the year evaluated."""
+    """The evaluations of the year: last year's spending, self-evaluated and key-evaluated in
+    this one (R33), their grade distributions."""
+    evaluated = scope.year - 1
     self_rows = db.execute(select(SelfEvaluation.grade, func.count()).where(
-        SelfEvaluation.fiscal_year == scope.year, SelfEvaluation.unit_id.in_(scope.unit_ids),
+        SelfEvaluation.fiscal_year == evaluated, SelfEvaluation.unit_id.in_(scope.unit_ids),
         SelfEvaluation.grade.is_not(None)).group_by(SelfEvaluation.grade)).all()
     key_rows = db.execute(select(KeyEvaluation.grade, func.count()).where(
-        KeyEvaluation.fiscal_year_evaluated == scope.year,
+        KeyEvaluation.fiscal_year_evaluated == evaluated,
         KeyEvaluation.unit_id.in_(scope.unit_ids), KeyEvaluation.status.in_(FINAL))
         .group_by(KeyEvaluation.grade)).all()
     gaps = db.scalar(select(func.count(SelfEvaluation.id)).where(
-        SelfEvaluation.fiscal_year == scope.year, SelfEvaluation.unit_id.in_(scope.unit_ids),
+        SelfEvaluation.fiscal_year == evaluated, SelfEvaluation.unit_id.in_(scope.unit_ids),
         SelfEvaluation.gap_flagged.is_(True))) or 0
     opened = db.scalar(select(func.count(SelfEvaluation.id)).where(
-        SelfEvaluation.fiscal_year == scope.year,
+        SelfEvaluation.fiscal_year == evaluated,
         SelfEvaluation.unit_id.in_(scope.unit_ids))) or 0
     names = [RATING_NAMES[g] for g in GRADES]
     self_grades, key_grades = _grades(self_rows), _grades(key_rows)
-    return Panel("evaluations", Msg("Evaluation"), [
+    return Panel("evaluations", Msg("Evaluation of %(year)s's spending", year=evaluated), [
         Figure(Msg("Self-evaluations"), opened),
         Figure(Msg("Self-evaluations graded"), sum(self_grades)),
         Figure(Msg("Spot-check gaps above 10 points"), gaps),
@@ -83,7 +85,8 @@ def _band(days: int) -> int:
 
 
 def ledger_panel(scope: Scope, on: date) -> Panel:
-    """Items of the year's findings: closure (销号) rate per group, overdue ageing, interviews."""
+    """Every item of findings up to the year, as the ledger stands today: closure (销号) rate
+    per group, overdue ageing, interviews held in the year."""
     groups: dict = {}
     ageing = [0] * len(AGEING_BANDS)
     total = signed = overdue = 0
@@ -91,7 +94,7 @@ def ledger_panel(scope: Scope, on: date) -> Panel:
             select(RectificationItem.unit_id, Problem.project_id, RectificationItem.status,
                    RectificationItem.deadline, func.count())
             .join(Problem, Problem.id == RectificationItem.problem_id)
-            .where(RectificationItem.fiscal_year == scope.year,
+            .where(RectificationItem.fiscal_year <= scope.year,
                    RectificationItem.unit_id.in_(scope.unit_ids))
             .group_by(RectificationItem.unit_id, Problem.project_id, RectificationItem.status,
                       RectificationItem.deadline)):
@@ -106,10 +109,9 @@ def ledger_panel(scope: Scope, on: date) -> Panel:
             ageing[_band((on - deadline).days)] += count
     interviews = db.scalar(select(func.count(InterviewRecord.id)).where(
         InterviewRecord.interviewee_unit_id.in_(scope.unit_ids),
-        InterviewRecord.held_at.between(date(scope.year, 1, 1), date(scope.year + 1, 12, 31)))) \
-        or 0
+        InterviewRecord.held_at.between(date(scope.year, 1, 1), date(scope.year, 12, 31)))) or 0
     keys = scope.order
-    return Panel("ledger", Msg("Rectification ledger"), [
+    return Panel("ledger", Msg("Rectification ledger up to %(year)s", year=scope.year), [
         Figure(Msg("Ledger items"), total), Figure(Msg("Signed off"), signed),
         Figure(Msg("Closure rate"), pct(signed, total), "%"),
         Figure(Msg("Overdue"), overdue), Figure(Msg("Interviews held"), interviews)], [
@@ -122,10 +124,11 @@ def ledger_panel(scope: Scope, on: date) -> Panel:
 
 
 def results_panel(scope: Scope) -> Panel:
-    """Proposals drawing on the year's results: counts and budget effects per application."""
+    """Proposals made in the year from last year's results (R33): counts and budget effects
+    per application."""
     rounds = select(ResultApplicationRound.id).where(
         ResultApplicationRound.bureau_id == scope.bureau_id,
-        ResultApplicationRound.source_year == scope.year)
+        ResultApplicationRound.source_year == scope.year - 1)
     counts = dict.fromkeys(ACTIONS, 0)
     effects = dict.fromkeys(ACTIONS, Decimal(0))
     for action, status, count, proposed, applied in db.execute(
@@ -140,7 +143,8 @@ def results_panel(scope: Scope) -> Panel:
         effects[action] += Decimal((applied if status == "applied" else proposed) or 0)
     used = [a for a in ACTIONS if counts[a]]
     total = sum(effects.values(), Decimal(0))
-    return Panel("results", Msg("Result application"), [
+    return Panel("results", Msg("Result application of %(year)s's results",
+                                year=scope.year - 1), [
         Figure(Msg("Proposals"), sum(counts.values())),
         Figure(Msg("Projects cancelled"), counts["cancel"]),
         Figure(Msg("Budget effect"), wan(total), "万元")], [
