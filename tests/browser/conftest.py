@@ -23,7 +23,7 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
-SERVER_START_TIMEOUT = 30.0
+SERVER_START_TIMEOUT = 120.0  # the demo seed drives the whole cycle first
 REPORT = pytest.StashKey[dict]()
 
 
@@ -60,9 +60,7 @@ def _wait_until_serving(proc: subprocess.Popen, port_file: Path, log: Path) -> s
                 f"{_log_tail(log)}")
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """Base URL of the app on a fresh, seeded SQLite database, CSRF on, in a subprocess."""
+def _serve(tmp_path_factory, seed: str) -> Iterator[str]:
     bundle = ROOT / "webapp" / "static" / "dist" / "app.js"
     if not bundle.exists():
         pytest.fail(f"{bundle.relative_to(ROOT)} is missing: build the front-end with "
@@ -73,6 +71,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
            "JIXIAO_SECRET_KEY": "browser-test-secret-key",
            "JIXIAO_INSTANCE_DIR": str(tmp)}
     env.pop("JIXIAO_DEMO", None)
+    env["JIXIAO_LIVE_SEED"] = seed
     port_file, log = tmp / "port", tmp / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "tests.browser.live_server",
@@ -87,6 +86,18 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Base URL of the app on a fresh, seeded SQLite database, CSRF on, in a subprocess."""
+    yield from _serve(tmp_path_factory, "tests")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[str]:
+    """The same, seeded with the small demo bureau (every phase of the cycle)."""
+    yield from _serve(tmp_path_factory, "demo")
 
 
 @pytest.fixture(scope="module")

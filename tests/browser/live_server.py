@@ -65,13 +65,24 @@ def seed() -> None:
         firms.assign_firm_staff("firmlead", firm)
 
 
+def seed_demo() -> None:
+    """The small demo bureau (every phase of the cycle; password jixiao-demo)."""
+    from workflows import demo
+    with transaction():
+        deploy_directory(BPMN_DIR)
+        demo.load_demo("small")
+
+
 def main(port_file: str) -> None:
     url = os.environ["DATABASE_URL"]
     upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": os.environ["JIXIAO_SECRET_KEY"],
                       "WTF_CSRF_ENABLED": True, "TESTING": False})
     with app.app_context():
-        seed()
+        if os.environ.get("JIXIAO_LIVE_SEED") == "demo":
+            seed_demo()
+        else:
+            seed()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     tmp = Path(port_file + ".tmp")
     tmp.write_text(str(server.port))

@@ -32,12 +32,12 @@ DAY = 86400
 
 def _required_projects(scope: Scope, threshold) -> list[tuple[int, int, Decimal]]:
     """(project, unit, amount) of the year's projects R6 gives a goal sheet: at or above the
-    threshold, or of a special fund that requires goals."""
+    threshold, or of a special fund that requires goals (not those blocked or cancelled)."""
     return list(db.execute(
         select(Project.id, Project.unit_id, Project.year_amount)
         .outerjoin(SpecialFund, SpecialFund.id == Project.special_fund_id)
         .where(Project.fiscal_year == scope.year, Project.unit_id.in_(scope.unit_ids),
-               Project.status != "cancelled",
+               Project.status.not_in(("cancelled", "blocked")),
                or_(Project.year_amount >= threshold, SpecialFund.goal_required.is_(True)))))
 
 
