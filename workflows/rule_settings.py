@@ -77,8 +77,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_comment_days", "results", "workdays", 5, 1, 60),
     Setting("result_approve_days", "results", "workdays", 5, 1, 60),
     Setting("result_apply_days", "results", "workdays", 10, 1, 60),
+    # process (d): evaluation deadlines, R4 weights, the spot check, firms' quality (R22)
+    Setting("key_consultation_days", "evaluation", "workdays", 10, 1, 60),
+    Setting("key_plan_days", "evaluation", "workdays", 10, 1, 60),
+    Setting("key_data_days", "evaluation", "workdays", 10, 1, 60),
+    Setting("key_feedback_days", "evaluation", "workdays", 5, 1, 60),
+    Setting("spot_check_pct", "evaluation", "percent", 10, 0, 100),
+    Setting("weight_execution", "evaluation", "int", 10, 0, 100),
+    Setting("weight_output", "evaluation", "int", 50, 0, 100),
+    Setting("weight_benefit", "evaluation", "int", 30, 0, 100),
+    Setting("weight_satisfaction", "evaluation", "int", 10, 0, 100),
+    Setting("quality_plan_quality", "firms", "int", 15, 0, 100),
+    Setting("quality_fieldwork_compliance", "firms", "int", 20, 0, 100),
+    Setting("quality_evidence_sufficiency", "firms", "int", 20, 0, 100),
+    Setting("quality_report_quality", "firms", "int", 25, 0, 100),
+    Setting("quality_timeliness", "firms", "int", 10, 0, 100),
+    Setting("quality_integrity_confidentiality", "firms", "int", 10, 0, 100),
+    Setting("firm_read_grace_days", "firms", "int", 30, 0, 365),
 )
-GROUPS = ("ex_ante", "goals", "monitoring", "results")
+GROUPS = ("ex_ante", "goals", "monitoring", "evaluation", "firms", "results")
+# Weights of one whole that must add up to 100 (R4 self-evaluation, R22 firm quality).
+WEIGHT_SETS = {
+    "weight_execution": ("weight_execution", "weight_output", "weight_benefit",
+                         "weight_satisfaction"),
+    "quality_plan_quality": ("quality_plan_quality", "quality_fieldwork_compliance",
+                             "quality_evidence_sufficiency", "quality_report_quality",
+                             "quality_timeliness", "quality_integrity_confidentiality"),
+}
 BY_KEY = {s.key: s for s in SETTINGS}
 
 
@@ -140,6 +165,11 @@ def validate(raw: dict) -> dict[str, int | str]:
     if not errors and values["ex_ante_leader_threshold"] < values["ex_ante_threshold"]:
         errors["ex_ante_leader_threshold"] = [Msg(
             "must not be below the ex-ante threshold (%(n)s yuan)", n=values["ex_ante_threshold"])]
+    for first, keys in WEIGHT_SETS.items():
+        total = sum(values[k] for k in keys) if not errors else 100
+        if total != 100:
+            errors[first] = [Msg("these weights must add up to 100 (they add up to %(n)s)",
+                                 n=total)]
     if errors:
         raise InvalidInput(Msg("the settings have errors; nothing was saved"), errors)
     return values

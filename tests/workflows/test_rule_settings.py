@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from models import AuditLog, db
+from tests.self_evaluation_data import due, issued_sheet
+from workflows import self_evaluation
+from workflows.cycle_steps import due_in, today
 from workflows.errors import Forbidden, InvalidInput
+from workflows.evaluation.settings import days_for, due_after
+from workflows.firms.quality import weighted_total
+from workflows.firms.registry import read_grace_days
+from workflows.org import default_bureau
 from workflows.rule_settings import SETTINGS, rule_settings, save_rule_settings
+from workflows.self_evaluation.scoring import weights_of
 
 
 def test_defaults_are_those_of_the_domain(bureau):
@@ -60,3 +70,33 @@ def test_only_administrators_change_them(bureau):
     for user in (bureau.perfchief, bureau.leader, bureau.filer1):
         with pytest.raises(Forbidden):
             save_rule_settings(user, rule_settings())
+
+
+def test_weights_must_add_up_to_100(bureau):
+    with pytest.raises(InvalidInput) as exc:
+        save_rule_settings(bureau.admin, {"weight_execution": 20})
+    assert "add up to 100 (they add up to 110)" in exc.value.errors["weight_execution"][0]
+    with pytest.raises(InvalidInput) as exc:
+        save_rule_settings(bureau.admin, {"quality_plan_quality": 10})
+    assert "quality_plan_quality" in exc.value.errors
+
+
+def test_the_processes_read_the_settings(bureau):
+    """Changed settings reach the operations: R4 weights, evaluation deadlines, R22 weights,
+    R18's grace period, the spot-check default and the cycle's working-day deadlines."""
+    save_rule_settings(bureau.admin, {
+        "weight_execution": 20, "weight_output": 40, "key_feedback_days": 7,
+        "quality_plan_quality": 25, "quality_report_quality": 15, "firm_read_grace_days": 10,
+        "spot_check_pct": 25, "ex_ante_score_days": 20})
+    tenant = default_bureau()
+    weights = weights_of(tenant)
+    assert (weights.execution, weights.output) == (Decimal(20), Decimal(40))
+    assert days_for(tenant).feedback == 7 and read_grace_days(tenant) == 10
+    scores = {k: Decimal(100) if k == "plan_quality" else Decimal(0) for k in (
+        "plan_quality", "fieldwork_compliance", "evidence_sufficiency", "report_quality",
+        "timeliness", "integrity_confidentiality")}
+    assert weighted_total(scores) == Decimal(25)
+    assert due_in(tenant, "ex_ante_score_days") == due_after(tenant, today(), 20).isoformat()
+    issued_sheet(bureau, "p1")
+    opened = self_evaluation.open_round(bureau.perf, {"fiscal_year": 2027, "due_date": due()})
+    assert opened.round.spot_check_pct == Decimal(25)

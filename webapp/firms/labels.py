@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from workflows.firms.registry import QUALITY_WEIGHTS, READ_GRACE_DAYS
+from workflows.firms.registry import quality_weights, read_grace_days
 
 FIRM_TYPE_LABELS = {
     "consulting": _l("Consulting firm"),
@@ -77,6 +77,6 @@ def firm_globals() -> dict:
         "ENGAGEMENT_STATUS_CLASSES": ENGAGEMENT_STATUS_CLASSES,
         "COMMISSIONING_PARTY_LABELS": COMMISSIONING_PARTY_LABELS,
         "PROCUREMENT_LABELS": PROCUREMENT_LABELS, "SCOPE_KIND_LABELS": SCOPE_KIND_LABELS,
-        "QUALITY_LABELS": QUALITY_LABELS, "QUALITY_WEIGHTS": QUALITY_WEIGHTS,
-        "READ_GRACE_DAYS": READ_GRACE_DAYS,
+        "QUALITY_LABELS": QUALITY_LABELS, "QUALITY_WEIGHTS": quality_weights(),
+        "READ_GRACE_DAYS": read_grace_days(),
     }

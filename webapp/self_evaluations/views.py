@@ -12,8 +12,8 @@ from models.evaluation import GRADES, SELF_EVALUATION_STATUSES
 from workflows.errors import Conflict, InvalidInput, NotFound
 from workflows.messages import Msg
 from workflows.projects import names_for_tasks, units_in_scope, user_names
+from workflows.rule_settings import rule_settings
 from workflows.self_evaluation import (
-    DEFAULT_SPOT_CHECK_PCT,
     EvaluationFilters,
     can_open_round,
     can_read_evaluations,
@@ -62,7 +62,7 @@ def _render_index(values: dict | None = None, errors: dict | None = None, status
         statuses=[s for s in SELF_EVALUATION_STATUSES
                   if sees_spot_checks(user) or s not in ("reviewed", "spot_checked")],
         grades=GRADES, finance=sees_spot_checks(user), may_open=can_open_round(user),
-        values=values or {"spot_check_pct": str(DEFAULT_SPOT_CHECK_PCT)},
+        values=values or {"spot_check_pct": str(rule_settings()["spot_check_pct"])},
         errors=errors or {}), status
 
 

@@ -8,6 +8,8 @@ GROUP_LABELS = {
     "ex_ante": _l("Ex-ante assessment (R5)"),
     "goals": _l("Goal sheets (R6, R7, R13)"),
     "monitoring": _l("Double monitoring (R14)"),
+    "evaluation": _l("Self-evaluation and key evaluation (R4, R16, R17)"),
+    "firms": _l("Third-party firms (R18, R22)"),
     "results": _l("Result application (R23–R26, R33)"),
 }
 SETTING_LABELS = {
@@ -51,6 +53,23 @@ SETTING_LABELS = {
     "result_comment_days": _l("The section chief comments within"),
     "result_approve_days": _l("The bureau leader approves it within"),
     "result_apply_days": _l("The budget section applies it within"),
+    "key_consultation_days": _l("The audit bureau answers a consultation within"),
+    "key_plan_days": _l("The firm submits its evaluation plan within"),
+    "key_data_days": _l("The unit supplies the evaluation data within"),
+    "key_feedback_days": _l("The unit gives its feedback on the draft within"),
+    "spot_check_pct": _l("Share of self-evaluations drawn for the spot check (%)"),
+    "weight_execution": _l("Self-evaluation weight: budget execution"),
+    "weight_output": _l("Self-evaluation weight: output indicators"),
+    "weight_benefit": _l("Self-evaluation weight: benefit indicators"),
+    "weight_satisfaction": _l("Self-evaluation weight: satisfaction indicators"),
+    "quality_plan_quality": _l("Firm quality weight: evaluation plan"),
+    "quality_fieldwork_compliance": _l("Firm quality weight: fieldwork compliance"),
+    "quality_evidence_sufficiency": _l("Firm quality weight: sufficiency of evidence"),
+    "quality_report_quality": _l("Firm quality weight: report quality"),
+    "quality_timeliness": _l("Firm quality weight: timeliness"),
+    "quality_integrity_confidentiality": _l("Firm quality weight: integrity and "
+                                             "confidentiality"),
+    "firm_read_grace_days": _l("Days a closed engagement's team may still read (R18)"),
 }
 CHOICE_LABELS = {
     "new_only": _l("new projects only"),

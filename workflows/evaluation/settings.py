@@ -8,8 +8,7 @@ from datetime import date, datetime, time
 from models import FinanceBureau
 
 from ..ledger_rules import ZONE, settings_for
-
-SETTINGS_KEY = "evaluation"
+from ..rule_settings import rule_settings
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,11 @@ class EvaluationDays:
 
 
 def days_for(bureau: FinanceBureau) -> EvaluationDays:
-    """The bureau's evaluation deadlines (defaults for anything it has not set)."""
-    stored = (bureau.settings or {}).get(SETTINGS_KEY) or {}
-    known = {k: v for k, v in stored.items() if k in EvaluationDays.__dataclass_fields__
-             and isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 120}
-    return EvaluationDays(**known)
+    """The bureau's evaluation deadlines, as its rule settings give them."""
+    values = rule_settings(bureau)
+    return EvaluationDays(consultation=values["key_consultation_days"],
+                          plan=values["key_plan_days"], data=values["key_data_days"],
+                          feedback=values["key_feedback_days"])
 
 
 def due_after(bureau: FinanceBureau, start: date, working_days: int) -> datetime:

@@ -16,7 +16,7 @@ from ..messages import Msg
 from ..permissions import acts_in_workflows
 from .engagements import positive_id
 from .quality import local_day
-from .registry import FIRM_ROLE, READ_GRACE_DAYS, REGISTRY_ROLES
+from .registry import FIRM_ROLE, REGISTRY_ROLES, read_grace_days
 
 # firm_access(user, ENGAGEMENT, id): the engagement itself, which its team may read (R18).
 ENGAGEMENT = "engagement"
@@ -44,6 +44,7 @@ def _access_of(user: User, kind: str, object_id: int) -> tuple[str | None, int |
         return None, None
     best: tuple[str | None, int | None] = (None, None)
     today = local_day(clock.now())
+    grace = read_grace_days()
     for engagement in db.scalars(select(Engagement).where(
             Engagement.firm_id == user.firm_id, Engagement.status != "draft")
             .order_by(Engagement.id)):
@@ -51,9 +52,9 @@ def _access_of(user: User, kind: str, object_id: int) -> tuple[str | None, int |
             continue
         if engagement.status == "active":
             return ("write" if acts_in_workflows(user) else "read"), engagement.id
-        # read-only to the end of the READ_GRACE_DAYS-th day after closing (bureau's calendar)
+        # read-only to the end of the grace period's last day after closing (bureau's calendar)
         if engagement.status != "closed" or (
-                local_day(engagement.closed_at) + timedelta(days=READ_GRACE_DAYS) >= today):
+                local_day(engagement.closed_at) + timedelta(days=grace) >= today):
             best = ("read", engagement.id)
     return best
 

@@ -8,7 +8,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from models import Engagement, FirmQualityScore, KeyEvaluation, ThirdPartyFirm, User, db
+from models import (
+    Engagement,
+    FinanceBureau,
+    FirmQualityScore,
+    KeyEvaluation,
+    ThirdPartyFirm,
+    User,
+    db,
+)
 from models.firm import (
     FIRM_STATUSES,
     QUALITY_COMPONENTS,
@@ -22,7 +30,7 @@ from ..ledger_rules import ZONE
 from ..messages import Msg
 from ..permissions import acts_in_workflows
 from .engagements import lock_firm
-from .registry import POOR_WINDOW_MONTHS, QUALITY_WEIGHTS, check_manager
+from .registry import POOR_WINDOW_MONTHS, check_manager, quality_weights
 
 # What a finished engagement's status may be when its firm's work is scored.
 SCORABLE_STATUSES = ("delivered", "accepted", "closed")
@@ -46,9 +54,10 @@ def _component(value) -> Decimal:
     return number
 
 
-def weighted_total(scores: dict[str, Decimal]) -> Decimal:
-    """The weighted quality score, kept to 2 decimals."""
-    total = sum(scores[k] * QUALITY_WEIGHTS[k] for k in QUALITY_COMPONENTS) / 100
+def weighted_total(scores: dict[str, Decimal], weights: dict[str, int] | None = None) -> Decimal:
+    """The weighted quality score on the bureau's weights, kept to 2 decimals."""
+    weights = weights or quality_weights()
+    total = sum(scores[k] * weights[k] for k in QUALITY_COMPONENTS) / 100
     return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -77,7 +86,7 @@ def score_quality(user: User, engagement: Engagement, components: dict,
             FirmQualityScore.engagement_id == engagement.id)):
         raise Conflict(Msg("this engagement has already been scored"))
     scores = clean_components(components)
-    total = weighted_total(scores)
+    total = weighted_total(scores, quality_weights(db.get(FinanceBureau, engagement.bureau_id)))
     row = FirmQualityScore(engagement_id=engagement.id, scorer_id=user.id, total=total,
                            grade=grade_of(total), remarks=(remarks or "").strip()[:4000],
                            at=clock.now(), **scores)

@@ -17,12 +17,25 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..ledger_settings import bureau_of
 from ..messages import Msg
 from ..permissions import acts_in_workflows
+from ..rule_settings import rule_settings
 
 REGISTRY_ROLES = ("perf_staff", "perf_chief")
 FIRM_ROLE = "tp_evaluator"
 # Tenant-setting defaults [P]: component weights (sum 100), grace after closing, R22 window.
+# The defaults of the bureau's settings `quality_<component>` and `firm_read_grace_days`.
 QUALITY_WEIGHTS = dict(zip(QUALITY_COMPONENTS, (15, 20, 20, 25, 10, 10), strict=True))
 READ_GRACE_DAYS = 30
+
+
+def quality_weights(bureau=None) -> dict[str, int]:
+    """R22's weights of the six quality components, as the bureau set them (sum 100)."""
+    values = rule_settings(bureau)
+    return {k: values[f"quality_{k}"] for k in QUALITY_COMPONENTS}
+
+
+def read_grace_days(bureau=None) -> int:
+    """R18: days a closed engagement's team may still read (default 30)."""
+    return rule_settings(bureau)["firm_read_grace_days"]
 POOR_WINDOW_MONTHS = 24
 EVALUATIVE_KINDS = ("key_evaluation", "recheck", "key_monitoring", "goal_review")
 ADVISORY_KINDS = ("ex_ante", "indicator_system")

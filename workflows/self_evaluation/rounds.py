@@ -29,6 +29,7 @@ from ..ledger_rules import deadline_at
 from ..ledger_settings import bureau_of
 from ..messages import Msg
 from ..rectification import today
+from ..rule_settings import rule_settings
 from .access import PROCESS_KEY, can_open_round, is_firm_user
 from .inputs import decimal, iso_date, note
 
@@ -57,7 +58,7 @@ def validate_round(raw) -> dict:
     if due is not None and not on < due <= on + timedelta(days=MAX_DUE_DAYS):
         note(errors, "due_date", Msg("the due date must lie after today and within a year"))
     pct_raw = raw.get("spot_check_pct")
-    pct = DEFAULT_SPOT_CHECK_PCT if pct_raw in (None, "") else decimal(
+    pct = Decimal(rule_settings()["spot_check_pct"]) if pct_raw in (None, "") else decimal(
         pct_raw, "spot_check_pct", errors, places=2, low=Decimal(0), high=Decimal(100))
     if errors:
         raise InvalidInput(Msg("the self-evaluation round has errors"), errors)

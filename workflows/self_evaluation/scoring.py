@@ -21,10 +21,10 @@ from ..evaluation_rules import (
 )
 from ..grading import grade_of
 from ..messages import Msg
+from ..rule_settings import rule_settings
 from .inputs import note, plain, text
 
 PREFIX = "evaluation"
-WEIGHTS_SETTING = "self_eval_weights"
 MAX_REPORT = 20_000
 MAX_REASON = 1000
 
@@ -41,9 +41,11 @@ class FilledEvaluation:
 
 
 def weights_of(bureau: FinanceBureau | None) -> SelfEvalWeights:
-    """R4 weights of the bureau (setting `self_eval_weights`; 10/50/30/10 by default)."""
-    return SelfEvalWeights.from_setting(((bureau.settings if bureau else None) or {})
-                                        .get(WEIGHTS_SETTING))
+    """R4 weights of the bureau's rule settings (10/50/30/10 by default)."""
+    values = rule_settings(bureau)
+    return SelfEvalWeights.from_setting({
+        "execution": values["weight_execution"], "output": values["weight_output"],
+        "benefit": values["weight_benefit"], "satisfaction": values["weight_satisfaction"]})
 
 
 def _rows_by_indicator(raw_rows, indicators: Sequence[Indicator], errors: dict) -> dict:
