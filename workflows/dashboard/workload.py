@@ -18,10 +18,12 @@ def workload_panel(scope: Scope, now: datetime, lang: str = "zh") -> Panel:
     names = {r.code: (r.name_en if lang == "en" else r.name_zh) for r in db.scalars(select(Role))}
     open_, late = {}, {}
     unit_ids = scope.unit_ids
+    # one labelled expression, grouped by its label: PostgreSQL wants the same parameter
+    late_now = (Task.due_at < now).label("late")
     for groups, overdue, count in db.execute(
-            select(Task.candidate_groups, Task.due_at < now, func.count())
+            select(Task.candidate_groups, late_now, func.count())
             .where(Task.status == "ready", Task.unit_id.in_(unit_ids))
-            .group_by(Task.candidate_groups, Task.due_at < now)):
+            .group_by(Task.candidate_groups, late_now)):
         role = (groups or "").split(",")[0] or "assigned"
         open_[role] = open_.get(role, 0) + count
         late[role] = late.get(role, 0) + (count if overdue else 0)
