@@ -31,6 +31,7 @@ from models import (  # noqa: E402
     Indicator,
     KeyEvaluation,
     MonitoringReport,
+    MonitoringRound,
     Project,
     RectificationItem,
     ResultApplication,
@@ -140,6 +141,9 @@ def main() -> None:
             sizes(year)
             section = db.scalar(select(Section.id).where(Section.code == "S-EDU"))
             unit = db.scalar(select(BudgetUnit.id).order_by(BudgetUnit.code).limit(1))
+            round_id = db.scalar(select(MonitoringRound.id).order_by(MonitoringRound.id.desc()))
+            report = db.scalar(select(MonitoringReport.id).where(
+                MonitoringReport.round_id == round_id).order_by(MonitoringReport.id))
         from webapp import create_app
         app = create_app({"DATABASE_URL": url, "ENGINE": engine, "SECRET_KEY": "bench",
                           "WTF_CSRF_ENABLED": False})
@@ -149,6 +153,9 @@ def main() -> None:
                 ("leader", f"/dashboard?year={year}&unit={unit}"),
                 ("leader", f"/dashboard.xlsx?year={year}"),
                 ("perf01", "/monitoring"), ("perf01", "/ex-ante"), ("perf01", "/results"),
+                ("perf01", f"/monitoring/rounds/{round_id}/summary.xlsx"),
+                ("perf01", f"/monitoring/reports/{report}"),
+                ("budget01", f"/issuance?year={year}"),
                 ("budget01", f"/issuance?year={year + 1}"), ("filer01", "/monitoring"),
                 ("perf01", "/inbox")):
             measure(app, username, path)

@@ -78,6 +78,8 @@ def test_detail_shows_both_scores_the_conclusion_and_the_cut(bureau, as_user, ge
     assert "450.00" in page and "cut by 150.00" in page
     assert re.search(r'data-total>70</th>', page)
     assert "Necessity of the project" in page
+    assert 'data-action="score.submit"' in page and "scored the assessment" in page
+    assert "data-open-tasks" in page  # the approval waits
 
 
 def test_mode_form_lists_eligible_firms(bureau, as_user, get, make_user):

@@ -86,6 +86,8 @@ def test_decision_approval_execution_export_and_reversal(bureau, sheets, as_user
     assert action.kind == "suspend" and action.amount == 2_700_000
     page = get(f"/monitoring/reports/{report.id}")
     assert f'data-fund-action="{action.id}"' in page and "Suspension" in page
+    assert 'data-action="execute"' in page and "executed the fund action" in page
+    assert "data-open-tasks" not in page  # nothing left to do on it
     as_user("leader")
     post(f"/fund-actions/{action.id}/reverse", {"reason": "已整改", "next": "/monitoring"})
     assert db.query(FundAction).count() == 2

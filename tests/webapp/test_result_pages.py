@@ -33,6 +33,7 @@ def test_generate_from_the_page_and_work_a_proposal(bureau, as_user, get, post, 
     assert f'data-application="{application.id}"' in page
     detail = get(f"/results/{application.id}")
     assert 'data-rule="R23"' in detail and "final_score" in detail
+    assert 'data-action="propose"' in detail and "data-open-tasks" in detail
     post(_task_url(application), {"decision": "confirm"})
     as_user("chief1")
     post(_task_url(application), {"comment": "同意"})
