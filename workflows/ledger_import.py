@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -122,17 +123,25 @@ def checked_workbook(data: bytes):
         raise _file_error(Msg("the workbook could not be read; it may be damaged")) from None
 
 
-def _read(data: bytes) -> _Sheet:
-    """The first sheet of an .xlsx upload, scanned for its header and rows."""
+@contextmanager
+def reading_workbook(data: bytes):
+    """The checked workbook of an upload, closed afterwards; whatever the reader trips over
+    inside a damaged file becomes the file's error, not a server error."""
     workbook = checked_workbook(data)
     try:
-        return _scan(workbook.worksheets[0])
+        yield workbook
     except InvalidInput:
         raise
     except Exception:  # a damaged or foreign file can fail anywhere inside the reader
         raise _file_error(Msg("the workbook could not be read; it may be damaged")) from None
     finally:
         workbook.close()
+
+
+def _read(data: bytes) -> _Sheet:
+    """The first sheet of an .xlsx upload, scanned for its header and rows."""
+    with reading_workbook(data) as workbook:
+        return _scan(workbook.worksheets[0])
 
 
 def _blank(value) -> bool:

@@ -14,7 +14,7 @@ from models.base import utcnow
 from .audit import record
 from .engine import runtime
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .firms.access import firm_access
+from .firms.access import SCOPE_KINDS, firm_access
 from .firms.registry import FIRM_ROLE
 from .forms import FormField, form_fields, validate_form_data
 from .messages import Msg
@@ -59,7 +59,8 @@ def get_task_or_404(task_id: int, user: User) -> Task:
         raise NotFound(Msg("task not found"))
     if user.has_role(FIRM_ROLE):
         kind, _, ident = task.business_key.partition(":")
-        if firm_access(user, kind, int(ident) if ident.isdecimal() else 0) is None:
+        if firm_access(user, SCOPE_KINDS.get(kind, kind),
+                       int(ident) if ident.isdecimal() else 0) is None:
             raise NotFound(Msg("task not found"))
     return task
 

@@ -128,3 +128,29 @@ def test_approve_step_for_the_leader(bureau, as_user, get, post):
     as_user("leader")
     post(url, APPROVE)
     assert db.get(ExAnteAssessment, assessment.id).status == "arrangeable"
+
+
+def test_the_engaged_firms_lead_opens_and_scores_from_the_inbox(bureau, as_user, get, post,
+                                                                make_user):
+    from tests.cycle_data import to_mode
+    from tests.firm_data import make_registry, user
+    make_registry(bureau, make_user)
+    assessment = to_mode(bureau, new_project(amount=2_000_000))
+    act(assessment, "ex_ante_choose_mode", bureau.perf, {
+        "mode": "third_party", "firm_id": user("lead_a").firm_id, "coi_signed": True,
+        "lead_evaluator_user_id": user("lead_a").id, "procurement_method": "inquiry",
+        "contract_amount": "50000", "contract_date": "2027-03-01"})
+    db.commit()
+    url = f"/tasks/{ready(assessment).id}"
+    as_user("eva_b")  # the other firm's evaluator
+    get(url, status=404)
+    as_user("lead_a")
+    assert f'href="{url}"' in get("/inbox")
+    page = get(url)
+    assert 'name="score-necessity"' in page
+    post(url, {**{f"score-{d}": "17" for d in ("necessity", "economy", "goal_rationality",
+                                               "feasibility", "funding_compliance")},
+               "opinion": "第三方评估：予以支持"})
+    assessment = db.get(ExAnteAssessment, assessment.id)
+    assert assessment.scores["necessity"] == "17" and ready(assessment).task_key == \
+        "ex_ante_chief_approve"

@@ -3,6 +3,7 @@ the review and apply steps, the .xlsx list, final accounts uploaded as .xlsx (al
 
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -97,3 +98,38 @@ def test_final_accounts_upload(bureau, as_user, client, get):
                        data={"file": (BytesIO(b"not a workbook"), "x.xlsx")},
                        content_type="multipart/form-data")
     assert resp.status_code == 422
+    resp = client.post("/results/accounts?year=2026",
+                       data={"file": (BytesIO(_damaged(good)), "决算.xlsx")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 422 and "may be damaged" in resp.text
+    assert db.query(UnitFinalAccount).count() == 2
+
+
+def _damaged(data: bytes) -> bytes:
+    """The workbook with its sheet's XML cut off: a valid archive the reader fails inside."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            dst.writestr(info, body[:len(body) // 2] if "worksheets/sheet" in info.filename
+                         else body)
+    return out.getvalue()
+
+
+def test_a_unit_sees_its_own_accounts_and_records_none(bureau, as_user, client, get):
+    from workflows import results
+    results.record_accounts(bureau.budget, 2026, [
+        {"unit_code": "U1", "expenditure": "1000", "carryover": "0", "balance": "10",
+         "operating_funds": "0"},
+        {"unit_code": "U2", "expenditure": "2000", "carryover": "0", "balance": "20",
+         "operating_funds": "0"}])
+    db.commit()
+    as_user("filer1")
+    page = get("/results/accounts?year=2026")
+    assert "区教育局" in page and "区农业局" not in page
+    resp = client.post("/results/accounts?year=2026",
+                       data={"file": (BytesIO(_workbook([["U2", 1, 0, 0, 0]])), "决算.xlsx")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 403
+    assert db.query(UnitFinalAccount).filter_by(unit_id=bureau.filer2.unit_id).one(
+        ).expenditure == 2000

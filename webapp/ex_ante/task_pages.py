@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from models import Task
+from models import ProcessInstance, Task, db
 from models.ex_ante import DIMENSIONS, JOINT_PARTIES, MODES
 from models.firm import PROCUREMENT_METHODS
 from workflows.evaluation.choices import firm_choices
@@ -24,7 +24,7 @@ from workflows.ex_ante import (
     get_assessment_or_404,
 )
 from workflows.ex_ante.forms import APPLICATION_FIELDS
-from workflows.instances import get_instance_or_404, instance_view
+from workflows.instances import instance_view
 from workflows.projects import names_for_tasks, user_names
 
 from ..firms.labels import firm_globals
@@ -75,7 +75,9 @@ def _defaults(task: Task, assessment) -> MultiDict:
 def render_task(task: Task, values: MultiDict | None = None, errors: dict | None = None,
                 status: int = 200):
     """The task with its assessment and, when the user may act, the step's form."""
-    instance = get_instance_or_404(task.instance_id, current_user)
+    # the task is already the user's to see; firm staff and joint parties see the assessment
+    # (R18, logged) though not its unit
+    instance = db.get(ProcessInstance, task.instance_id)
     assessment = get_assessment_or_404(assessment_for_instance(instance).id, current_user)
     blocked, refusal = blocked_state(task, instance)
     view = assessment_view(assessment, current_user)

@@ -13,8 +13,7 @@ from flask_login import current_user, login_required
 from models.result_application import ACTIONS, APPLICATION_STATUSES, DISCRETIONARY_ACTIONS
 from workflows import results
 from workflows.cycle_steps import today
-from workflows.errors import Conflict, InvalidInput, NotFound
-from workflows.ledger_settings import bureau_of
+from workflows.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflows.messages import Msg
 from workflows.projects import names_for_tasks, units_in_scope
 from workflows.results.accounts_xlsx import read_accounts, template
@@ -146,6 +145,9 @@ def accounts():
     year = _year()
     errors = {}
     if request.method == "POST":
+        if not results.can_record_accounts(current_user):
+            raise Forbidden(Msg("only the budget and performance sections record final "
+                                "accounts"))
         upload = request.files.get("file")
         try:
             rows, balances = read_accounts(upload.read() if upload else b"")
@@ -157,10 +159,9 @@ def accounts():
             flash(_("Recorded %(a)s final account(s) and %(b)s project balance(s) of %(year)s.",
                     a=done.accounts, b=done.balances, year=year), "success")
             return redirect(url_for("results.accounts", year=year))
-    bureau = bureau_of(current_user)
     return render_template("results/accounts.html", year=year,
-                           accounts=results.accounts_of(bureau.id, year),
-                           balances=results.balances_of(bureau.id, year), errors=errors,
+                           accounts=results.accounts_of(current_user, year),
+                           balances=results.balances_of(current_user, year), errors=errors,
                            may_record=results.can_record_accounts(current_user)), \
         422 if errors else 200
 

@@ -20,6 +20,8 @@ from .registry import FIRM_ROLE, REGISTRY_ROLES, read_grace_days
 
 # firm_access(user, ENGAGEMENT, id): the engagement itself, which its team may read (R18).
 ENGAGEMENT = "engagement"
+# a process whose business key names its object otherwise than the engagement scope (R21) does
+SCOPE_KINDS = {"ex_ante_assessment": "ex_ante"}
 READER_ROLES = (*REGISTRY_ROLES, "bureau_leader")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from models import BudgetUnit, Project, ProjectBalance, UnitFinalAccount, User, db
 
 from ..audit import record
+from ..cycle_steps import unit_scope
 from ..errors import Forbidden, InvalidInput
 from ..ledger_settings import bureau_of
 from ..messages import Msg
@@ -122,19 +123,20 @@ def record_accounts(user: User, year, accounts=(), balances=()) -> Recorded:
     return Recorded(len(account_rows), len(balance_rows))
 
 
-def accounts_of(bureau_id: int, year: int) -> list[tuple[UnitFinalAccount, str]]:
-    """The year's final accounts with the units' names, by unit code."""
+def accounts_of(user: User, year: int) -> list[tuple[UnitFinalAccount, str]]:
+    """The year's final accounts of the units in the user's scope, with their names, by code."""
     return list(db.execute(select(UnitFinalAccount, BudgetUnit.name).join(
         BudgetUnit, BudgetUnit.id == UnitFinalAccount.unit_id).where(
-        UnitFinalAccount.bureau_id == bureau_id, UnitFinalAccount.fiscal_year == year)
-        .order_by(BudgetUnit.code)).all())
+        UnitFinalAccount.bureau_id == bureau_of(user).id, UnitFinalAccount.fiscal_year == year,
+        unit_scope(user, UnitFinalAccount.unit_id)).order_by(BudgetUnit.code)).all())
 
 
-def balances_of(bureau_id: int, year: int) -> list[ProjectBalance]:
-    """The year's project balances."""
-    return list(db.scalars(select(ProjectBalance).where(
-        ProjectBalance.bureau_id == bureau_id, ProjectBalance.fiscal_year == year)
-        .order_by(ProjectBalance.id)))
+def balances_of(user: User, year: int) -> list[ProjectBalance]:
+    """The year's balances of the projects in the user's scope."""
+    return list(db.scalars(select(ProjectBalance).join(
+        Project, Project.id == ProjectBalance.project_id).where(
+        ProjectBalance.bureau_id == bureau_of(user).id, ProjectBalance.fiscal_year == year,
+        unit_scope(user, Project.unit_id)).order_by(ProjectBalance.id)))
 
 
 __all__ = ["Recorded", "accounts_of", "balances_of", "date", "record_accounts"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..errors import InvalidInput
-from ..ledger_import import checked_workbook
+from ..ledger_import import reading_workbook
 from ..messages import Msg
 from ..tables_xlsx import Table, workbook
 
@@ -39,7 +39,9 @@ def _cell(value):
 
 
 def _rows(ws, headers) -> list[dict]:
-    rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 3))
+    # bounded: a stray cell at XFD1048576 must not make the reader walk its empty neighbours
+    rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 3,
+                             max_col=len(headers) + 20))
     if len(rows) > MAX_ROWS + 2:
         raise InvalidInput(Msg("the workbook has errors"), {"file": [
             Msg("at most %(n)s rows per sheet", n=MAX_ROWS)]})
@@ -67,13 +69,10 @@ def _rows(ws, headers) -> list[dict]:
 
 def read_accounts(data: bytes) -> tuple[list[dict], list[dict]]:
     """The two sheets' rows (either may be absent, not both)."""
-    wb = checked_workbook(data)
-    try:
+    with reading_workbook(data) as wb:
         names = wb.sheetnames
         accounts = _rows(wb[ACCOUNT_SHEET], ACCOUNT_HEADERS) if ACCOUNT_SHEET in names else []
         balances = _rows(wb[BALANCE_SHEET], BALANCE_HEADERS) if BALANCE_SHEET in names else []
-    finally:
-        wb.close()
     if ACCOUNT_SHEET not in names and BALANCE_SHEET not in names:
         raise InvalidInput(Msg("the workbook has errors"), {"file": [
             Msg("the workbook needs a sheet named %(a)s or %(b)s", a=ACCOUNT_SHEET,
