@@ -94,9 +94,10 @@ def monitoring_flag(time_progress_pct, execution_rate_pct, unachievable: bool,
                           propose_reduce=_d(execution_rate_pct) < settings["severe_threshold_pct"])
 
 
-def fund_action_ceiling(budget_full_year, executed) -> Decimal:
-    """R15: a reduction or recovery cannot exceed what is left of the full-year budget."""
-    return max(_d(budget_full_year) - _d(executed), Decimal(0))
+def fund_action_ceiling(budget_full_year, executed, moved=0) -> Decimal:
+    """R15: a reduction or recovery cannot exceed what is left of the full-year budget once
+    the execution and the year's earlier reductions and recoveries are taken off."""
+    return max(_d(budget_full_year) - _d(executed) - _d(moved), Decimal(0))
 
 
 # R23–R26: result application

@@ -82,6 +82,8 @@ def test_r14_execution_rate_and_r15_ceiling():
     assert execution_rate(5, 0) == 0
     assert fund_action_ceiling(1_000_000, 300_000) == Decimal(700_000)
     assert fund_action_ceiling(1_000_000, 1_200_000) == 0
+    assert fund_action_ceiling(1_000_000, 200_000, 300_000) == Decimal(500_000)
+    assert fund_action_ceiling(1_000_000, 250_000, 800_000) == 0  # H1 cut 800k: Q3 has none
 
 
 @pytest.mark.parametrize(("grade", "kind", "settings", "rule", "action", "pct"), [

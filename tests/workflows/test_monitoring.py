@@ -269,3 +269,38 @@ def test_goal_adjustment_starts_a_new_version_through_the_gates(bureau, sheets):
     assert instance.business_key == f"goal_sheet:{adjusted.id}"
     with pytest.raises(Conflict):
         start_goal_adjustment(sheets[0], bureau.filer1, "again")
+
+
+def _round_report(sheet, round_id):
+    return db.scalars(select(MonitoringReport).where(
+        MonitoringReport.sheet_id == sheet.id, MonitoringReport.round_id == round_id)).one()
+
+
+def _decided(bureau, report, sheet, executed, amount):
+    monitor_act(report, "monitor_fill", bureau.filer1,
+                {**report_payload(sheet, executed, measures="加快实施进度")})
+    monitor_act(report, "monitor_leader_review", bureau.leader1, APPROVE)
+    monitor_act(report, "monitor_liaison_review", bureau.cadre1, APPROVE)
+    monitor_act(report, "monitor_decide", bureau.perf,
+                {"finance_decision": "reduce", "amount": amount, "note": "调减"})
+    monitor_act(report, "monitor_leader_approve", bureau.leader, APPROVE)
+
+
+def test_r15_counts_the_years_earlier_reductions_at_decision_and_at_execution(bureau, sheets):
+    h1 = open_monitoring(bureau.perf)
+    q3 = open_monitoring(bureau.perf, label="Q3", progress="75")
+    first, second = _round_report(sheets[0], h1.round.id), _round_report(sheets[0], q3.round.id)
+    # H1: 500,000 of 3,200,000 spent, 2,700,000 reduction approved but not yet executed
+    _decided(bureau, first, sheets[0], "500000", "2700000")
+    # Q3: 600,000 spent; nothing moved yet, so up to 2,600,000; 2,000,000 executed
+    _decided(bureau, second, sheets[0], "600000", "2000000")
+    monitor_act(second, "monitor_execute", bureau.budget, {"note": "已调减"})
+    assert monitoring.report_view(first.id, bureau.perf).ceiling == Decimal(700_000)
+    with pytest.raises(InvalidInput) as exc:  # 3,200,000 − 500,000 − 2,000,000 is left
+        monitor_act(first, "monitor_execute", bureau.budget, {"note": "已调减"})
+    assert "700000" in exc.value.errors["amount"][0]
+    monitor_act(first, "monitor_execute", bureau.budget, {"amount": "700000", "note": "调减余额"})
+    assert monitoring.report_view(first.id, bureau.perf).ceiling == 0
+    executed = db.scalars(select(FundAction).where(FundAction.basis_id == second.id)).one()
+    monitoring.reverse_fund_action(bureau.leader, executed, {"reason": "误调减"})
+    assert monitoring.report_view(first.id, bureau.perf).ceiling == Decimal(2_000_000)

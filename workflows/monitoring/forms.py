@@ -12,7 +12,6 @@ from models import FinanceBureau, Indicator, MonitoringReport, ProcessInstance, 
 from models.monitoring import DECISIONS, FUND_DECISIONS
 
 from ..audit import record
-from ..cycle_rules import fund_action_ceiling
 from ..cycle_steps import due_in, took_action
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..evaluation.common import unit_people
@@ -23,7 +22,7 @@ from ..rule_settings import rule_settings
 from ..self_evaluation.inputs import iso_date
 from ..tasks import Completion, register_form
 from .access import KIND, report_for_instance
-from .fund_actions import record_fund_action
+from .fund_actions import MOVING, ceiling_of, record_fund_action
 from .report_input import check_report
 
 MAX_RETURNS = 50
@@ -131,7 +130,7 @@ def _decision_input(report: MonitoringReport, payload: dict) -> dict:
     errors: dict[str, list] = {}
     chosen = choice(payload, "finance_decision", CHOSEN, errors)
     note = text(payload, "note", errors, required=True, limit=2000)
-    ceiling = fund_action_ceiling(report.budget_amount, report.executed_amount or 0)
+    ceiling = ceiling_of(report)
     value = amount(payload, "amount", errors, required=chosen in ("reduce", "recover"))
     due = None
     if chosen == "notice":
@@ -228,6 +227,11 @@ def execute_action(task: Task, instance: ProcessInstance, user: User, payload: d
     if moved is not None and moved > approved:
         errors["amount"] = [Msg("at most the approved amount, %(amount)s yuan",
                                 amount=approved)]
+    elif moved is not None and report.finance_decision in MOVING:
+        ceiling = ceiling_of(report, lock=True)  # others may have moved money since
+        if moved > ceiling:
+            errors["amount"] = [Msg("at most the unspent budget, %(amount)s yuan (R15)",
+                                    amount=ceiling)]
     if errors:
         raise InvalidInput(Msg("the execution has errors"), errors)
     action = record_fund_action(report, user, moved, note)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from models import BudgetUnit, FundAction, MonitoringReport, Project, User, db
 
 from ..audit import record
+from ..cycle_rules import fund_action_ceiling
 from ..cycle_steps import unit_scope
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..evaluation.fields import text
@@ -36,6 +37,29 @@ def record_fund_action(report: MonitoringReport, user: User, amount: Decimal,
            after={"kind": action.kind, "amount": str(amount), "report_id": report.id,
                   "project_id": report.project_id})
     return action
+
+
+MOVING = ("reduce", "recover")  # the kinds that take money off the year's budget
+
+
+def moved_already(project_id: int, fiscal_year: int) -> Decimal:
+    """The year's reductions and recoveries of a project, net of their reversals; the caller
+    holds the project's lock so that two executions cannot both pass the ceiling."""
+    signed = case((FundAction.reversal_of_id.is_(None), FundAction.amount),
+                  else_=-FundAction.amount)
+    return Decimal(db.scalar(select(func.coalesce(func.sum(signed), 0)).where(
+        FundAction.project_id == project_id, FundAction.fiscal_year == fiscal_year,
+        FundAction.kind.in_(MOVING))) or 0)
+
+
+def ceiling_of(report: MonitoringReport, *, lock: bool = False) -> Decimal:
+    """R15's ceiling for a report's reduction or recovery (the project locked when asked)."""
+    if report.project_id is None:
+        return Decimal(0)
+    if lock:
+        db.execute(select(Project.id).where(Project.id == report.project_id).with_for_update())
+    return fund_action_ceiling(report.budget_amount, report.executed_amount or 0,
+                               moved_already(report.project_id, report.fiscal_year))
 
 
 def get_action_or_404(action_id: int, user: User) -> FundAction:

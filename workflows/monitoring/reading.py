@@ -26,6 +26,7 @@ from ..ledger_settings import bureau_of
 from ..messages import Msg
 from ..query_args import code, flag, whole
 from .access import KIND, can_read_monitoring, get_report_or_404
+from .fund_actions import ceiling_of
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
@@ -154,8 +155,8 @@ class ReportView:
 
     @property
     def ceiling(self) -> Decimal:
-        """R15: what is left of the full-year budget."""
-        return max(self.report.budget_amount - (self.report.executed_amount or 0), Decimal(0))
+        """R15: what is left of the full-year budget after the year's earlier moves."""
+        return ceiling_of(self.report)
 
 
 def report_view(report_id: int, user: User) -> ReportView:
