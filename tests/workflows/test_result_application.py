@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import FundAction, SpecialFund, db
+from models import AuditLog, FundAction, SpecialFund, db
 from tests.cycle_data import generate, graded, proposals
 from workflows import rectification, results
 from workflows.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -104,7 +104,7 @@ def test_final_accounts_are_checked_all_or_nothing(bureau):
              "operating_funds": "0"}])
     assert {"accounts.1.unit_code", "accounts.1.expenditure",
             "accounts.1.carryover"} <= set(exc.value.errors)
-    assert results.accounts_of(bureau.filer1.unit.bureau_id, 2026) == []
+    assert results.accounts_of(bureau.budget, 2026) == []
     with pytest.raises(Forbidden):
         results.record_accounts(bureau.filer1, 2026, accounts=[{}])
 
@@ -177,11 +177,17 @@ def test_review_comment_approve_apply_records_the_effect(bureau):
     with pytest.raises(Forbidden):
         act(p, "result_leader_approve", bureau.perf, {"decision": "approve"})
     act(p, "result_leader_approve", bureau.leader, {"decision": "approve"})
+    for wrong in ("-3200000.01", "100"):  # more than approved, or the other way round
+        with pytest.raises(InvalidInput) as exc:
+            act(p, "result_apply", bureau.budget, {"applied_effect": wrong, "note": "x"})
+        assert "-3200000" in exc.value.errors["applied_effect"][0]
     act(p, "result_apply", bureau.budget, {"note": "控制数中已取消"})
     assert p.status == "applied" and p.applied_effect == Decimal(-3_200_000)
     action = db.scalars(select(FundAction)).one()
     assert (action.kind, action.amount, action.basis_type) == (
         "cancel_next_year", Decimal(3_200_000), "result_application")
+    assert db.scalar(select(AuditLog.action).where(
+        AuditLog.entity == "fund_action", AuditLog.entity_id == str(action.id))) == "execute"
 
 
 def test_withdraw_reject_and_return(bureau, make_user):

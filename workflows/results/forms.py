@@ -152,6 +152,12 @@ def apply_proposal(task: Task, instance: ProcessInstance, user: User, payload: d
     effect = a.budget_effect if raw_effect in (None, "") else decimal(
         raw_effect, "applied_effect", errors, places=2, low=-MAX_EFFECT, high=MAX_EFFECT)
     note = text(payload, "note", errors, limit=2000)
+    approved = a.budget_effect or Decimal(0)
+    if effect and (approved * effect < 0 or abs(effect) > abs(approved)):
+        # the leader approved this effect; the budget section applies it or less, never more
+        errors["applied_effect"] = [
+            Msg("the approved proposal moves no money") if not approved else
+            Msg("between 0 and the approved effect, %(amount)s yuan", amount=approved)]
     if errors:
         raise InvalidInput(Msg("the application has errors"), errors)
     a.applied_effect, a.apply_note = effect if effect is not None else Decimal(0), note
@@ -161,12 +167,16 @@ def apply_proposal(task: Task, instance: ProcessInstance, user: User, payload: d
                                         "cut_pct_next_year" if a.action == "reduce_pct"
                                         else None)
     if kind is not None and a.applied_effect:
-        db.add(FundAction(
+        action = FundAction(
             bureau_id=a.bureau_id, fiscal_year=a.target_year, kind=kind, unit_id=a.unit_id,
             project_id=a.project_id, special_fund_id=a.special_fund_id,
             amount=abs(a.applied_effect), pct=a.pct, basis_type=KIND, basis_id=a.id, note=note,
             proposed_by_id=a.proposed_by_id, approved_by_id=a.approved_by_id,
-            executed_by_id=user.id))
+            executed_by_id=user.id)
+        db.add(action)
+        db.flush()
+        record(user.id, "fund_action", action.id, "execute", after={
+            "kind": kind, "amount": str(action.amount), "result_application_id": a.id})
     notify(unit_people(a.unit_id), "result", Msg(
         "A result application for %(year)s concerning your unit has been applied",
         year=a.target_year), entity=KIND, entity_id=a.id)
