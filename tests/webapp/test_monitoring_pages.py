@@ -108,6 +108,14 @@ def test_summary_xlsx(bureau, sheets, client, as_user):
     assert client.get(f"/monitoring/rounds/{report.round_id}/summary.xlsx").status_code == 404
 
 
+def test_the_round_figures_are_the_bureaus_for_the_performance_section(bureau, sheets, as_user,
+                                                                       get):
+    open_monitoring(bureau.perf)
+    db.commit()
+    as_user("perf")
+    assert 'data-figure="submitted">0 / 2<' in get("/monitoring")
+
+
 def test_units_see_their_own_reports(bureau, sheets, as_user, get):
     open_monitoring(bureau.perf)
     db.commit()
@@ -115,4 +123,5 @@ def test_units_see_their_own_reports(bureau, sheets, as_user, get):
     as_user("filer1")
     page = get("/monitoring")
     assert f'data-report="{mine.id}"' in page and f'data-report="{theirs.id}"' not in page
+    assert 'data-figure="submitted">0 / 1<' in page  # its own figures, not the bureau's
     get(f"/monitoring/reports/{theirs.id}", status=404)

@@ -32,7 +32,7 @@ protect(blp)
 
 
 def _round(found, reports: int | None = None) -> dict:
-    s = monitoring.round_summary(found)
+    s = monitoring.round_summary(found, current_api_user())
     return {"id": found.id, "fiscal_year": found.fiscal_year,
             "period_label": found.period_label, "cutoff_date": found.cutoff_date,
             "due_date": found.due_date, "time_progress": found.time_progress,

@@ -52,12 +52,16 @@ def _render_index(values: dict | None = None, errors: dict | None = None, status
     elif rounds:
         filters.round_id = rounds[0].round.id
     current = next((r.round for r in rounds if r.round.id == filters.round_id), None)
+    page = summary = None
+    actions = []
+    if current:
+        page = monitoring.list_reports(current_user, filters)
+        summary = monitoring.round_summary(current, current_user)
+        actions = monitoring.list_fund_actions(current_user, round_id=current.id)
     return render_template(
         "monitoring/index.html", rounds=rounds, current=current, filters=filters,
-        args=_args(filters), page=monitoring.list_reports(current_user, filters)
-        if current else None, summary=monitoring.round_summary(current) if current else None,
-        actions=monitoring.list_fund_actions(current_user, round_id=current.id)
-        if current else [], units=units_in_scope(current_user), statuses=REPORT_STATUSES,
+        args=_args(filters), page=page, summary=summary, actions=actions,
+        units=units_in_scope(current_user), statuses=REPORT_STATUSES,
         decisions=[d for d in DECISIONS if d != "none"],
         may_manage=monitoring.can_manage_rounds(current_user),
         may_reverse=current_user.has_role("bureau_leader"),

@@ -6,11 +6,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
-from models import BudgetUnit, FundAction, MonitoringReport, MonitoringRound, Project, db
+from models import (
+    BudgetUnit,
+    FundAction,
+    MonitoringReport,
+    MonitoringRound,
+    Project,
+    User,
+    db,
+)
 from models.monitoring import DECISIONS
 
+from ..cycle_steps import unit_scope
 from ..tables_xlsx import Table
 
 # Execution-rate bands of the histogram, in percent: [0, 10), [10, 20) … [90, 100], > 100.
@@ -74,14 +83,16 @@ def net_fund_amounts(where: list) -> dict[str, Decimal]:
     return totals
 
 
-def round_summary(found: MonitoringRound) -> RoundSummary:
-    """The round's figures, computed from its reports and fund actions."""
+def round_summary(found: MonitoringRound, user: User | None = None) -> RoundSummary:
+    """The round's figures, computed from its reports and fund actions: of the reports in the
+    user's scope when a user is given (a unit sees its own figures, not the bureau's)."""
     s = RoundSummary(time_progress=found.time_progress)
+    scope = unit_scope(user, MonitoringReport.unit_id) if user is not None else true()
     for status, decision, flagged, rate, budget, executed in db.execute(
             select(MonitoringReport.status, MonitoringReport.finance_decision,
                    MonitoringReport.flagged, MonitoringReport.execution_rate,
                    MonitoringReport.budget_amount, MonitoringReport.executed_amount)
-            .where(MonitoringReport.round_id == found.id)):
+            .where(MonitoringReport.round_id == found.id, scope)):
         s.reports += 1
         s.by_status[status] = s.by_status.get(status, 0) + 1
         if status == "draft":
@@ -98,7 +109,7 @@ def round_summary(found: MonitoringRound) -> RoundSummary:
             s.by_decision[decision] = s.by_decision.get(decision, 0) + 1
     s.by_decision = {d: s.by_decision[d] for d in DECISIONS if d in s.by_decision}
     s.histogram = {f"{b}-{b + 10}": s.histogram.get(f"{b}-{b + 10}", 0) for b in BANDS}
-    reports = select(MonitoringReport.id).where(MonitoringReport.round_id == found.id)
+    reports = select(MonitoringReport.id).where(MonitoringReport.round_id == found.id, scope)
     amounts = net_fund_amounts([FundAction.basis_type == "monitoring_report",
                                 FundAction.basis_id.in_(reports)])
     s.reduced, s.recovered = amounts.get("reduce", Decimal(0)), amounts.get("recover", Decimal(0))
