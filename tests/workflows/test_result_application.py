@@ -256,3 +256,53 @@ def test_the_compilation_date_defaults_to_today(bureau):
                                                      "source_year": 2026}).round
     assert found.compilation_date == rectification.today()
     assert isinstance(found.compilation_date, date)
+
+
+def _self_graded(bureau, grades: dict[str, str]):
+    """Accepted self-evaluations of last year's sheets of the projects, with their grades."""
+    from datetime import UTC, datetime
+
+    from models import SelfEvaluation, SelfEvaluationRound
+    from tests.self_evaluation_data import issued_sheet
+    opened = SelfEvaluationRound(bureau_id=bureau.projects["p1"].bureau_id, fiscal_year=2026,
+                                 due_date=date(2027, 3, 31), spot_check_pct=Decimal(0),
+                                 opened_by_id=bureau.perf.id,
+                                 opened_at=datetime(2027, 1, 5, tzinfo=UTC))
+    db.add(opened)
+    db.flush()
+    for name, grade in grades.items():
+        sheet = issued_sheet(bureau, name, year=2026, status="issued")
+        db.add(SelfEvaluation(
+            bureau_id=sheet.bureau_id, round_id=opened.id, fiscal_year=2026, sheet_id=sheet.id,
+            unit_id=sheet.unit_id, project_id=sheet.project_id, kind="project", results=[],
+            subtotals={}, status="accepted", grade=grade, total_score=Decimal("70.00"),
+            check_problems=[]))
+    db.flush()
+
+
+def test_a_units_own_fair_grade_yields_to_finances_grade(bureau):
+    _self_graded(bureau, {"p1": "fair", "p2": "fair"})
+    graded(bureau, "p1", "good", score="85.00")  # finance found p1 good: its 中 proposes nothing
+    generate(bureau.perf)
+    [p] = proposals()
+    assert (p.rule_id, p.source_type, p.project_id) == (
+        "R24", "self_evaluation", bureau.projects["p2"].id)
+
+
+def test_r23_cuts_a_special_fund_once_however_many_of_its_projects_are_poor(bureau):
+    fund = SpecialFund(bureau_id=bureau.projects["p1"].bureau_id, name="乡村振兴专项",
+                       manager_unit_id=bureau.projects["p1"].unit_id,
+                       annual_amount=Decimal(10_000_000), goal_required=True)
+    db.add(fund)
+    db.flush()
+    for name in ("p1", "p2"):
+        bureau.projects[name].special_fund_id = fund.id
+    graded(bureau, "p1", "poor", score="55.00")
+    graded(bureau, "p2", "poor", score="40.00")
+    generate(bureau.perf)
+    by_project = {p.project_id: p for p in proposals()}
+    worst, other = by_project[bureau.projects["p2"].id], by_project[bureau.projects["p1"].id]
+    assert (worst.action, worst.budget_effect) == ("reduce_pct", Decimal(-2_000_000))
+    assert (other.action, other.budget_effect, other.special_fund_id) == (
+        "require_improvement", Decimal(0), fund.id)
+    assert "already cut" in other.basis_text

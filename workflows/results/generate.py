@@ -35,6 +35,7 @@ from ..self_evaluation.inputs import decimal, iso_date, note
 from .access import KIND, PROCESS_KEY, can_propose
 from .sources import (
     Candidate,
+    finance_graded,
     from_balances,
     from_final_accounts,
     from_key_evaluations,
@@ -100,8 +101,8 @@ def candidates(bureau_id: int, year: int, compilation: date, settings: dict
     """Every proposal the rules make from the results of `year` (and the county's balance
     ratio, when final accounts were recorded)."""
     graded = list(from_key_evaluations(bureau_id, year, settings))
-    finance = {(c.unit_id, c.project_id) for c in graded}
     average, balance_cuts = from_final_accounts(bureau_id, year, settings)
+    finance = finance_graded(bureau_id, year)
     return average, [*graded, *from_self_evaluations(bureau_id, year, finance),
                      *from_monitoring(bureau_id, year), *from_ledger(bureau_id, year, compilation),
                      *balance_cuts, *from_balances(bureau_id, year, compilation, settings)]

@@ -72,31 +72,50 @@ def _d(value) -> str:
     return format(Decimal(value), "f") if value is not None else ""
 
 
+def finance_graded(bureau_id: int, year: int) -> set[tuple[int, int | None]]:
+    """The (unit, project) pairs finance graded in a final key evaluation of the year: their
+    own self-evaluation grade proposes nothing then, whatever finance found."""
+    return {(unit, project) for unit, project in db.execute(
+        select(KeyEvaluation.unit_id, KeyEvaluation.project_id).where(
+            KeyEvaluation.bureau_id == bureau_id, KeyEvaluation.fiscal_year_evaluated == year,
+            KeyEvaluation.status.in_(FINAL), KeyEvaluation.grade.is_not(None)))}
+
+
 def from_key_evaluations(bureau_id: int, year: int, settings: dict) -> Iterator[Candidate]:
     """R23, R24: finance's final grades of the source year; 差 cancels a department project
-    and cuts a special fund, 中 requires improvement (with the optional cut)."""
+    and cuts a special fund (once, on the fund's amount), 中 requires improvement (with the
+    optional cut)."""
+    cut_funds: set[int] = set()
     for ev in db.scalars(select(KeyEvaluation).where(
             KeyEvaluation.bureau_id == bureau_id, KeyEvaluation.fiscal_year_evaluated == year,
             KeyEvaluation.status.in_(FINAL), KeyEvaluation.grade.in_(("poor", "fair")))
-            .order_by(KeyEvaluation.id)):
+            .order_by(KeyEvaluation.final_score, KeyEvaluation.id)):
         project = db.get(Project, ev.project_id) if ev.project_id else None
         fund = project.special_fund if project is not None else None
         kind = "special_fund" if ev.object_type == "special_fund" or fund is not None \
             else "project" if project is not None else ev.object_type
         proposal = grade_proposal(ev.grade, kind, settings)
-        base = (fund.annual_amount if fund is not None and kind == "special_fund"
+        base = (fund.annual_amount if fund is not None
                 else project.year_amount if project is not None else None)
         action = {"cancel": "cancel", "cut": "reduce_pct"}.get(proposal.action,
                                                                "require_improvement")
-        if project is None and action == "cancel":
+        note = ""
+        if action == "cancel" and project is None:
             action = "require_improvement"  # a unit's overall spending is not cancelled
+        elif action == "reduce_pct" and (base is None or (fund is not None
+                                                          and fund.id in cut_funds)):
+            # nothing to cut from, or the fund is cut already (its worst grade first)
+            action = "require_improvement"
+            note = "; the fund is already cut once" if base is not None else ""
+        if action == "reduce_pct" and fund is not None:
+            cut_funds.add(fund.id)
         yield Candidate(
             proposal.rule, action, "key_evaluation", ev.id, ev.unit_id,
             project.id if project else None, fund.id if fund is not None else None,
             proposal.cut_pct if action == "reduce_pct" else None, base,
             {"grade": ev.grade, "final_score": _d(ev.final_score), "object_type": kind,
              "base_amount": _d(base), "cut_pct": _d(proposal.cut_pct)},
-            f"{ev.title}: {proposal.basis} (score {ev.final_score})")
+            f"{ev.title}: {proposal.basis} (score {ev.final_score}){note}")
 
 
 def from_self_evaluations(bureau_id: int, year: int, graded_by_finance: set) -> Iterator[
