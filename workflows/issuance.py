@@ -28,6 +28,7 @@ from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .evaluation.fields import text
 from .ex_ante import goal_sheet_refusal
 from .ledger_settings import bureau_of
+from .locks import locked
 from .messages import Msg
 from .notifications import notify
 from .permissions import acts_in_workflows, can_see_unit
@@ -71,7 +72,7 @@ def record_approval(user: User, year: int, raw) -> date:
         raise InvalidInput(Msg("the date has errors"), {"approved_on": [Msg(
             "the congress approves the budget of %(year)s before or early in that year, and not "
             "in the future", year=year)]})
-    bureau = bureau_of(user)
+    bureau = locked(bureau_of(user))  # its settings JSON is rewritten whole
     before = approval_date(bureau, year)
     stored = dict((bureau.settings or {}).get(SETTINGS_KEY) or {})
     stored[str(year)] = day.isoformat()
@@ -306,6 +307,7 @@ def answer_inquiry(user: User, inquiry: CongressInquiry, raw: dict) -> None:
     """The unit head answers (in person at the session; the answer is recorded here)."""
     if not user.has_role("unit_leader") or user.unit_id != inquiry.unit_id:
         raise Forbidden(Msg("the head of the unit answers the inquiry"))
+    inquiry = locked(inquiry)
     if inquiry.status == "closed":
         raise Conflict(Msg("this inquiry is closed"))
     errors: dict[str, list] = {}
@@ -322,6 +324,7 @@ def close_inquiry(user: User, inquiry: CongressInquiry, outcome) -> None:
     the gates again)."""
     if not user.has_role("congress") or not acts_in_workflows(user):
         raise Forbidden(Msg("only the people's congress staff close an inquiry"))
+    inquiry = locked(inquiry)
     if inquiry.status != "answered":
         raise Conflict(Msg("the unit has not answered yet") if inquiry.status == "open"
                        else Msg("this inquiry is closed"))

@@ -7,6 +7,7 @@ from models import FinanceBureau, Section, User, db
 from .audit import record
 from .errors import Forbidden
 from .ledger_rules import SETTINGS_KEY, LedgerSettings, settings_for, validate_settings
+from .locks import locked
 from .messages import Msg
 from .org import default_bureau
 from .workdays import WorkCalendar
@@ -46,6 +47,7 @@ def save_settings(bureau: FinanceBureau, user: User, raw: dict) -> LedgerSetting
         raise Forbidden(Msg("only administrators and the performance section chief change the "
                             "ledger settings"))
     settings = validate_settings(raw)
+    bureau = locked(bureau)  # its settings JSON is rewritten whole
     before = settings_for(bureau).as_dict()
     # a new dict, so that the JSON column is seen as changed
     bureau.settings = {**(bureau.settings or {}), SETTINGS_KEY: settings.as_dict()}

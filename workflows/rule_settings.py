@@ -10,6 +10,7 @@ from models import FinanceBureau, User, db
 
 from .audit import record
 from .errors import Forbidden, InvalidInput
+from .locks import locked
 from .messages import Msg
 from .org import default_bureau
 
@@ -182,7 +183,7 @@ def save_rule_settings(user: User, raw: dict, bureau: FinanceBureau | None = Non
     if not isinstance(raw, dict):
         raise InvalidInput(Msg("the settings have errors; nothing was saved"),
                            {"settings": [Msg("must be an object")]})
-    bureau = bureau or default_bureau()
+    bureau = locked(bureau or default_bureau())  # its settings JSON is rewritten whole
     before = rule_settings(bureau)
     values = validate(raw)
     changed = {k for k in values if values[k] != before[k]}

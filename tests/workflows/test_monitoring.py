@@ -304,3 +304,19 @@ def test_r15_counts_the_years_earlier_reductions_at_decision_and_at_execution(bu
     executed = db.scalars(select(FundAction).where(FundAction.basis_id == second.id)).one()
     monitoring.reverse_fund_action(bureau.leader, executed, {"reason": "误调减"})
     assert monitoring.report_view(first.id, bureau.perf).ceiling == Decimal(2_000_000)
+
+
+def test_closing_reads_the_round_as_the_database_holds_it(bureau, sheets):
+    opened = open_monitoring(bureau.perf).round
+    for sheet, filer, leader, cadre in ((sheets[0], bureau.filer1, bureau.leader1, bureau.cadre1),
+                                        (sheets[1], bureau.filer2, bureau.leader2, bureau.cadre2)):
+        report = report_of(sheet)
+        monitor_act(report, "monitor_fill", filer, report_payload(sheet, "2800000"))
+        monitor_act(report, "monitor_leader_review", leader, APPROVE)
+        monitor_act(report, "monitor_liaison_review", cadre, APPROVE)
+    # another process closed it a moment ago: this session's copy still says open
+    db.execute(text("UPDATE monitoring_round SET status = 'closed' WHERE id = :id"),
+               {"id": opened.id})
+    assert opened.status == "open"
+    with pytest.raises(Conflict, match="already closed"):
+        monitoring.close_round(bureau.perf, opened)

@@ -29,6 +29,7 @@ from ..engine import runtime
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..ledger_rules import deadline_at
 from ..ledger_settings import bureau_of
+from ..locks import locked
 from ..messages import Msg
 from ..self_evaluation.inputs import decimal, iso_date, note, text
 from .access import KIND, PROCESS_KEY, can_manage_rounds
@@ -177,8 +178,7 @@ def close_round(user: User, found: MonitoringRound) -> MonitoringRound:
     """Close the round once every report is settled; its totals are kept as published."""
     if not can_manage_rounds(user):
         raise Forbidden(Msg("only the performance section closes a monitoring round"))
-    db.execute(select(MonitoringRound.id).where(MonitoringRound.id == found.id)
-               .with_for_update())
+    found = locked(found)
     if found.status == "closed":
         raise Conflict(Msg("this round is already closed"))
     waiting = db.scalar(select(func.count(MonitoringReport.id)).where(
