@@ -12,6 +12,7 @@ from workflows.notifications import unread_count
 
 from . import extensions as ext
 from .config import INSTANCE_DIR, Config, _secret_key, database_url
+from .converters import RowIdConverter
 
 
 def select_locale() -> str:
@@ -28,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     app.config.update(SECRET_KEY=None, DATABASE_URL=None)
     app.config.update(config or {})
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key()
     app.config["DATABASE_URL"] = app.config["DATABASE_URL"] or database_url()
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])

@@ -9,9 +9,12 @@ from .messages import Msg
 TRUE_WORDS = ("1", "true", "yes", "on")
 
 
+MAX_ID = 2**31 - 1  # what an integer column holds: ids and counts stop here
+
+
 def whole(args: Mapping, name: str, errors: dict, low: int = 1,
-          high: int | None = None) -> int | None:
-    """A whole number between `low` and `high` (no upper bound when None), or None if absent."""
+          high: int = MAX_ID) -> int | None:
+    """A whole number between `low` and `high`, or None if absent."""
     raw = args.get(name)
     if raw in (None, ""):
         return None
@@ -20,8 +23,8 @@ def whole(args: Mapping, name: str, errors: dict, low: int = 1,
     except (TypeError, ValueError):
         errors[name] = [Msg("must be a whole number")]
         return None
-    if value < low or (high is not None and value > high):
-        errors[name] = [Msg("must be between %(low)s and %(high)s", low=low, high=high or "∞")]
+    if not low <= value <= high:
+        errors[name] = [Msg("must be between %(low)s and %(high)s", low=low, high=high)]
         return None
     return value
 

@@ -11,6 +11,7 @@ from models.result_application import ACTIONS, APPLICATION_STATUSES, DISCRETIONA
 from workflows.ex_ante.reading import MAX_PAGE
 from workflows.results.reading import RULES
 
+from ..converters import MAX_ID
 from .ledger_schemas import ItemTaskSchema
 from .schemas import PagedSchema, UnitRefSchema
 from .self_evaluation_schemas import HistorySchema, ProjectRefSchema
@@ -39,14 +40,15 @@ class AssessmentQuerySchema(Schema):
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     status = fields.String(validate=validate.OneOf(EX_ANTE_STATUSES))
     conclusion = fields.String(validate=validate.OneOf(CONCLUSIONS))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
 class AssessmentStartSchema(Schema):
     """The project whose assessment a filer applies for."""
 
-    project_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    project_id = fields.Integer(required=True, strict=True,
+                                validate=validate.Range(min=1, max=MAX_ID))
 
 
 class AssessmentSchema(Schema):
@@ -156,8 +158,8 @@ class MonitoringRoundListSchema(Schema):
 class MonitoringReportQuerySchema(Schema):
     """Filters and paging of the reports."""
 
-    round_id = fields.Integer(validate=validate.Range(min=1))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    round_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(validate=validate.OneOf(REPORT_STATUSES))
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     flagged = fields.Boolean()
@@ -233,7 +235,7 @@ class FundActionQuerySchema(Schema):
     """Which fund actions."""
 
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    round_id = fields.Integer(validate=validate.Range(min=1))
+    round_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ReversalSchema(Schema):
@@ -275,8 +277,8 @@ class ResultRoundListSchema(Schema):
 class ResultQuerySchema(Schema):
     """Filters and paging of the proposals."""
 
-    round_id = fields.Integer(validate=validate.Range(min=1))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    round_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
     action = fields.String(validate=validate.OneOf(ACTIONS))
     rule_id = fields.String(validate=validate.OneOf(RULES))

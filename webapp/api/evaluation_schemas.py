@@ -15,6 +15,7 @@ from models.ledger import PROBLEM_CATEGORIES, SEVERITIES
 from workflows.evaluation.documents import KINDS
 from workflows.evaluation.views import MAX_PAGE, MAX_PER_PAGE, PER_PAGE
 
+from ..converters import MAX_ID
 from .ledger_schemas import ItemTaskSchema, PersonSchema, YuanAmount
 from .schemas import PagedSchema, UnitRefSchema
 
@@ -35,7 +36,7 @@ class EvaluationQuerySchema(Schema):
                           metadata={"description": "the year evaluated"})
     status = fields.String(validate=validate.OneOf(KEY_EVALUATION_STATUSES))
     grade = fields.String(validate=validate.OneOf(GRADES))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     q = fields.String(validate=validate.Length(max=100),
                       metadata={"description": "text in the title"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from models.ledger import PROBLEM_CATEGORIES, PROBLEM_SOURCES, SEVERITIES
 from workflows.ledger import MAX_PAGE, MAX_PER_PAGE, SORTS, STATUS_FILTERS
 
+from ..converters import MAX_ID
 from .schemas import PagedSchema, UnitRefSchema, UserRefSchema
 
 # --- queries --------------------------------------------------------------------------------
@@ -15,7 +16,7 @@ from .schemas import PagedSchema, UnitRefSchema, UserRefSchema
 class LedgerFilterSchema(Schema):
     """What the ledger is filtered and sorted by (the list and the export)."""
 
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     source = fields.String(validate=validate.OneOf(PROBLEM_SOURCES))
     status = fields.String(validate=validate.OneOf(STATUS_FILTERS), metadata={
         "description": "an item status, or `open` for anything not signed off"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..converters import MAX_ID
+
 SCOPES = ("mine", "assigned", "claimable", "overdue")
 MAX_PER_PAGE = 100
 
@@ -94,7 +96,7 @@ class TaskQuerySchema(Schema):
 
     scope = fields.String(load_default="mine", validate=validate.OneOf(SCOPES))
     process_key = fields.String(validate=validate.Length(max=64))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from models.evaluation import GRADES, SELF_EVALUATION_STATUSES
 from workflows.self_evaluation.listing import MAX_PAGE, MAX_PER_PAGE
 
+from ..converters import MAX_ID
 from .ledger_schemas import ItemTaskSchema
 from .schemas import PagedSchema, UnitRefSchema
 
@@ -23,9 +24,9 @@ def _score(**kwargs) -> fields.Decimal:
 class SelfEvaluationQuerySchema(Schema):
     """Filters and paging of the list (the summary always covers every matching row)."""
 
-    round_id = fields.Integer(validate=validate.Range(min=1))
+    round_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     fiscal_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(validate=validate.OneOf(SELF_EVALUATION_STATUSES), metadata={
         "description": "units see every step after the liaison's approval as `accepted`"})
     grade = fields.String(validate=validate.OneOf(GRADES))

@@ -15,6 +15,8 @@ from workflows.errors import InvalidInput, NotFound
 from workflows.messages import Msg
 from workflows.permissions import can_see_unit
 
+from ..converters import MAX_ID
+
 bp = Blueprint("issuance", __name__)
 
 INQUIRY_STATUS_LABELS = {"open": _l("Waiting for the unit's answer"),
@@ -35,7 +37,8 @@ def _year() -> int:
 
 
 def _ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("sheet_ids") if v.isdecimal()]
+    return [n for n in (int(v) for v in request.form.getlist("sheet_ids") if v.isdecimal())
+            if 0 < n <= MAX_ID]
 
 
 @bp.route("/issuance")
