@@ -26,6 +26,7 @@ from .ex_ante import amount_cap, goal_sheet_refusal
 from .goal_rules import grade, rating_passes, validate_sheet
 from .messages import Msg
 from .permissions import can_see_unit
+from .query_args import MAX_ID
 from .tasks import Completion, register_form
 
 PROCESS_KEY = "goal_declaration"
@@ -40,7 +41,7 @@ APPROVED_STATUS = {"unit_leader": "unit_approved", "section": "section_approved"
 
 def get_project_or_404(project_id: int, user: User) -> Project:
     """A project within the user's data scope."""
-    project = db.get(Project, project_id)
+    project = db.get(Project, project_id) if 0 < project_id <= MAX_ID else None
     if project is None or not can_see_unit(user, project.unit_id):
         raise NotFound(Msg("project not found"))
     return project

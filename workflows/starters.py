@@ -6,12 +6,19 @@ from collections.abc import Callable
 
 from models import ProcessInstance, User
 
+from . import unit_goals
 from .errors import InvalidInput, NotFound
 from .goal_review import get_project_or_404, start_goal_declaration
 from .messages import Msg
 
 
 def _start_goal_declaration(data: dict, user: User) -> ProcessInstance:
+    """A project's sheet ({project_id}), the unit's overall sheet ({kind: overall,
+    fiscal_year}) or an adjustment of an issued sheet ({adjusts_sheet_id, reason})."""
+    if "adjusts_sheet_id" in data:
+        return unit_goals.adjust_sheet(user, data["adjusts_sheet_id"], data.get("reason"))
+    if data.get("kind") == "overall":
+        return unit_goals.declare_overall(user, data.get("fiscal_year"))
     project_id = data.get("project_id")
     if not isinstance(project_id, int) or isinstance(project_id, bool):
         raise InvalidInput(Msg("a project is required"),

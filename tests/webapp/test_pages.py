@@ -339,7 +339,7 @@ def test_projects_show_sheet_status_and_instance(bureau, as_user, client, get):
     instance = start_goal_declaration(p1, bureau.filer1)
     as_user("filer1")
     page = get("/projects")
-    assert f'href="/instances/{instance.id}"' in page and "/declare" not in page
+    assert f'href="/instances/{instance.id}"' in page and f"/projects/{p1.id}/declare" not in page
     resp = client.post(f"/projects/{p1.id}/declare")
     assert resp.status_code == 409 and "already under way" in resp.text
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models.monitoring import DECISIONS, REPORT_STATUSES
-from workflows import monitoring
+from workflows import monitoring, unit_goals
 from workflows.errors import Conflict, InvalidInput, NotFound
 from workflows.messages import Msg
 from workflows.projects import names_for_tasks, units_in_scope, user_names
@@ -130,7 +130,15 @@ def detail(report_id: int):
         people=user_names({r.filer_id, r.decided_by_id, r.approved_by_id,
                            *(a.executed_by_id for a in view.actions)}),
         names=names_for_tasks(view.open_tasks),
-        may_reverse=current_user.has_role("bureau_leader"))
+        may_reverse=current_user.has_role("bureau_leader"), adjustable=_adjustable(r))
+
+
+def _adjustable(report):
+    """The report's sheet when the performance section asked to adjust it and the user may."""
+    if report.finance_decision != "goal_adjust":
+        return None
+    sheet = unit_goals.get_sheet_or_404(report.sheet_id, current_user)
+    return sheet if unit_goals.can_adjust(sheet, current_user) else None
 
 
 @bp.route("/fund-actions/<int:action_id>/reverse", methods=["POST"])
