@@ -18,6 +18,7 @@ from models import (
 )
 
 from .engine.decisions import DECISION_PREFIX
+from .monitoring.fund_actions import held_projects
 from .permissions import role_table
 
 PER_PAGE = 20
@@ -45,6 +46,7 @@ class ProjectRow:
     project: Project
     sheet: GoalSheet | None
     instance_id: int | None
+    held: str | None = None  # R15: suspend or stop in force, not to be disbursed
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,13 @@ def list_projects(user: User, *, q: str | None = None, page: int = 1,
                                .limit(per_page).offset((page - 1) * per_page)))
     sheets = _latest_sheets([p.id for p in projects])
     instances = _instances_by_business_key([f"goal_sheet:{s.id}" for s in sheets.values()])
+    held = held_projects([p.id for p in projects])
     rows = []
     for project in projects:
         sheet = sheets.get(project.id)
         rows.append(ProjectRow(project, sheet,
-                               instances.get(f"goal_sheet:{sheet.id}") if sheet else None))
+                               instances.get(f"goal_sheet:{sheet.id}") if sheet else None,
+                               held.get(project.id)))
     return ProjectPage(rows, total, page, per_page)
 
 

@@ -88,9 +88,13 @@ def test_decision_approval_execution_export_and_reversal(bureau, sheets, as_user
     assert f'data-fund-action="{action.id}"' in page and "Suspension" in page
     assert 'data-action="execute"' in page and "executed the fund action" in page
     assert "data-open-tasks" not in page  # nothing left to do on it
+    as_user("filer1")
+    assert 'data-held="suspend"' in get("/projects")
     as_user("leader")
     post(f"/fund-actions/{action.id}/reverse", {"reason": "已整改", "next": "/monitoring"})
     assert db.query(FundAction).count() == 2
+    as_user("filer1")
+    assert "data-held" not in get("/projects")
 
 
 def test_summary_xlsx(bureau, sheets, client, as_user):

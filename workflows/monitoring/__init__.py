@@ -14,7 +14,13 @@ from .access import (
     report_for_instance,
 )
 from .forms import DECIDE, EXECUTE, FILL, LEADER_APPROVE, LEADER_REVIEW, LIAISON_REVIEW
-from .fund_actions import get_action_or_404, list_fund_actions, reverse_fund_action, suspended
+from .fund_actions import (
+    get_action_or_404,
+    held_projects,
+    list_fund_actions,
+    reverse_fund_action,
+    suspended,
+)
 from .reading import (
     ReportFilters,
     ReportPage,
@@ -32,5 +38,6 @@ __all__ = [
     "band_of", "can_manage_rounds", "can_read_monitoring", "close_round", "get_action_or_404",
     "get_report_or_404", "get_round_or_404", "list_fund_actions", "list_reports",
     "list_rounds", "net_fund_amounts", "open_round", "report_for_instance", "report_view",
-    "reverse_fund_action", "round_summary", "round_tables", "suspended", "time_progress",
+    "held_projects", "reverse_fund_action", "round_summary", "round_tables", "suspended",
+    "time_progress",
 ]

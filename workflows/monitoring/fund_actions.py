@@ -100,13 +100,22 @@ def reverse_fund_action(user: User, action: FundAction, raw: dict) -> FundAction
     return reversal
 
 
+def held_projects(project_ids) -> dict[int, str]:
+    """R15: the projects of these ids not to be disbursed — suspended or stopped by an executed
+    action not reversed since — with the kind of the latest such action."""
+    ids = [i for i in project_ids if i]
+    if not ids:
+        return {}
+    reversed_ids = select(FundAction.reversal_of_id).where(FundAction.reversal_of_id.is_not(None))
+    return dict(db.execute(select(FundAction.project_id, FundAction.kind).where(
+        FundAction.project_id.in_(ids), FundAction.kind.in_(("suspend", "stop")),
+        FundAction.reversal_of_id.is_(None), FundAction.id.not_in(reversed_ids))
+        .order_by(FundAction.id)).all())
+
+
 def suspended(project: Project) -> bool:
     """R15: a suspended or stopped project is not disbursed until the suspension is lifted."""
-    reversed_ids = select(FundAction.reversal_of_id).where(FundAction.reversal_of_id.is_not(None))
-    return db.scalar(select(FundAction.id).where(
-        FundAction.project_id == project.id, FundAction.kind.in_(("suspend", "stop")),
-        FundAction.reversal_of_id.is_(None), FundAction.id.not_in(reversed_ids)).limit(1)) \
-        is not None
+    return project.id in held_projects([project.id])
 
 
 @dataclass(frozen=True)
