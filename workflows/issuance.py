@@ -4,7 +4,7 @@ steps 7–9; R11, R12, R13)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -27,6 +27,7 @@ from .cycle_steps import today
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .evaluation.fields import text
 from .ex_ante import goal_sheet_refusal
+from .ledger_rules import ZONE
 from .ledger_settings import bureau_of
 from .locks import locked
 from .messages import Msg
@@ -103,6 +104,22 @@ class IssuanceBoard:
     approved_on: date | None
     dates: IssuanceDates | None
     lines: list[SheetLine]
+    sub_issuance_days: int = 15
+
+    @property
+    def issued_on(self) -> date | None:
+        """The day the first of the year's sheets was issued (the bureau's calendar)."""
+        days = [line.sheet.issued_at.astimezone(ZONE).date() for line in self.lines
+                if line.sheet.issued_at is not None]
+        return min(days, default=None)
+
+    @property
+    def sub_units_due(self) -> date | None:
+        """R13: departments issue to their sub-units within the period after their own
+        issuance; before it, the latest day the deadline allows."""
+        if self.issued_on is not None:
+            return self.issued_on + timedelta(days=self.sub_issuance_days)
+        return self.dates.sub_units_due if self.dates else None
 
     @property
     def warn(self) -> bool:
@@ -157,8 +174,9 @@ def issuance_board(user: User, year: int) -> IssuanceBoard:
     lines = [SheetLine(sheet, unit, project, counts.get(sheet.id, 0),
                        _refusal(sheet, counts.get(sheet.id, 0))) for sheet, unit, project in rows]
     approved_on = approval_date(bureau, year)
-    dates = issuance_dates(approved_on, rule_settings(bureau)) if approved_on else None
-    return IssuanceBoard(year, approved_on, dates, lines)
+    settings = rule_settings(bureau)
+    dates = issuance_dates(approved_on, settings) if approved_on else None
+    return IssuanceBoard(year, approved_on, dates, lines, settings["sub_issuance_days"])
 
 
 def _selected(user: User, year: int, sheet_ids) -> list[GoalSheet]:

@@ -29,7 +29,11 @@ def test_issue_with_an_inquiry_open_on_one_sheet(sheets, as_user, get, post):
     as_user("budget")
     page = get(f"/issuance?year={YEAR}")
     assert f'data-sheet="{first}"' in page and "not recorded yet" in page
-    post("/issuance/approval", {"year": YEAR, "approved_on": today().isoformat()})
+    assert "data-sub-units-due" not in page
+    post("/issuance/approval", {"year": YEAR, "approved_on": (today() - timedelta(days=3))
+                                .isoformat()})
+    assert f"data-sub-units-due>{(today() + timedelta(days=32)).isoformat()}" in get(
+        f"/issuance?year={YEAR}")  # at the latest: 20 days, then 15
     post("/issuance/flag", {"year": YEAR, "sheet_ids": [first], "flag": "on"})
     assert db.get(GoalSheet, first).submit_to_congress
     as_user("npc1")
@@ -43,6 +47,8 @@ def test_issue_with_an_inquiry_open_on_one_sheet(sheets, as_user, get, post):
     page = get(resp.headers["Location"])
     assert "1 goal sheet(s) issued" in page and "a congress inquiry is still open (R12)" in page
     assert db.get(GoalSheet, second).status == "issued"
+    # R13: sub-units within 15 days of the department's own issuance (today), not the deadline
+    assert f"data-sub-units-due>{(today() + timedelta(days=15)).isoformat()}" in page
     as_user("leader1")
     assert "目标依据？" in get("/inquiries")
     post(f"/inquiries/{inquiry.id}/answer", {"answer": "依据在校生数测算"})
