@@ -42,7 +42,7 @@ def test_the_performance_section_opens_a_round_from_the_page(sheets, as_user, ge
     post("/monitoring/rounds", {"fiscal_year": "2027", "period_label": "H1",
                                 "cutoff_date": "2027-06-30", "due_date": due})
     found = db.query(MonitoringRound).one()
-    assert str(found.time_progress) == "49.59"
+    assert str(found.time_progress) == "50.00"
     page = get("/monitoring")
     assert 'data-figure="submitted">0 / 2<' in page
     as_user("filer1")

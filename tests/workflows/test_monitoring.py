@@ -56,8 +56,11 @@ def test_round_input_is_checked(bureau, sheets):
 
 def test_time_progress_is_the_elapsed_share_of_the_year():
     from datetime import date
-    assert monitoring.time_progress(date(2027, 6, 30)) == Decimal("49.59")
+    assert monitoring.time_progress(date(2027, 6, 30)) == Decimal("50.00")  # DOMAIN's example
+    assert monitoring.time_progress(date(2027, 9, 30)) == Decimal("75.00")
+    assert monitoring.time_progress(date(2028, 2, 29)) == Decimal("16.67")
     assert monitoring.time_progress(date(2028, 12, 31)) == Decimal("100.00")
+    assert monitoring.time_progress(date(2027, 6, 15)) == Decimal("45.48")  # 166 of 365 days
 
 
 @pytest.mark.parametrize(("executed", "flagged", "reduce"), [

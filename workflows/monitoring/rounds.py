@@ -41,7 +41,10 @@ CENT = Decimal("0.01")
 
 
 def time_progress(cutoff: date) -> Decimal:
-    """Elapsed share of the year at the cut-off, in percent (30 June: 49.59 % of 365 days)."""
+    """Elapsed share of the year at the cut-off, in percent: by months at a month's end, as
+    the bureaus count it (30 June 50 %, 30 September 75 %), by days otherwise."""
+    if (cutoff + timedelta(days=1)).day == 1:
+        return (Decimal(cutoff.month) / 12 * 100).quantize(CENT, ROUND_HALF_UP)
     days = 366 if calendar.isleap(cutoff.year) else 365
     return (Decimal(cutoff.timetuple().tm_yday) / days * 100).quantize(CENT, ROUND_HALF_UP)
 
