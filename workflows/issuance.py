@@ -23,7 +23,7 @@ from models.base import utcnow
 
 from .audit import record
 from .cycle_rules import IssuanceDates, issuance_dates
-from .cycle_steps import today
+from .cycle_steps import today, unit_scope
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .evaluation.fields import text
 from .ex_ante import goal_sheet_refusal
@@ -367,5 +367,6 @@ def list_inquiries(user: User, year: int | None = None) -> list[CongressInquiry]
     query = select(CongressInquiry).where(CongressInquiry.bureau_id == bureau_of(user).id)
     if year:
         query = query.where(CongressInquiry.fiscal_year == year)
-    rows = db.scalars(query.order_by(CongressInquiry.id.desc()).limit(500))
-    return [i for i in rows if user.has_role("congress") or can_see_unit(user, i.unit_id)]
+    if not user.has_role("congress"):  # scoped in the query, so the limit keeps its own rows
+        query = query.where(unit_scope(user, CongressInquiry.unit_id))
+    return list(db.scalars(query.order_by(CongressInquiry.id.desc()).limit(500)))
