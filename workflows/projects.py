@@ -18,7 +18,7 @@ from models import (
 )
 
 from .engine.decisions import DECISION_PREFIX
-from .monitoring.fund_actions import held_projects
+from .fund_holds import held_projects
 from .permissions import role_table
 
 PER_PAGE = 20

@@ -15,6 +15,7 @@ from ..cycle_rules import fund_action_ceiling
 from ..cycle_steps import unit_scope
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..evaluation.fields import text
+from ..fund_holds import held_projects
 from ..ledger_settings import bureau_of
 from ..messages import Msg
 from ..permissions import acts_in_workflows, can_see_unit
@@ -98,19 +99,6 @@ def reverse_fund_action(user: User, action: FundAction, raw: dict) -> FundAction
     record(user.id, "fund_action", action.id, "reverse", after={"reversal_id": reversal.id},
            reason=reason)
     return reversal
-
-
-def held_projects(project_ids) -> dict[int, str]:
-    """R15: the projects of these ids not to be disbursed — suspended or stopped by an executed
-    action not reversed since — with the kind of the latest such action."""
-    ids = [i for i in project_ids if i]
-    if not ids:
-        return {}
-    reversed_ids = select(FundAction.reversal_of_id).where(FundAction.reversal_of_id.is_not(None))
-    return dict(db.execute(select(FundAction.project_id, FundAction.kind).where(
-        FundAction.project_id.in_(ids), FundAction.kind.in_(("suspend", "stop")),
-        FundAction.reversal_of_id.is_(None), FundAction.id.not_in(reversed_ids))
-        .order_by(FundAction.id)).all())
 
 
 def suspended(project: Project) -> bool:
