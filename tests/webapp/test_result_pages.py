@@ -35,6 +35,7 @@ def test_generate_from_the_page_and_work_a_proposal(bureau, as_user, get, post, 
     detail = get(f"/results/{application.id}")
     assert 'data-rule="R23"' in detail and "final_score" in detail
     assert 'data-action="propose"' in detail and "data-open-tasks" in detail
+    assert "graded 差 (score 52.00): the department project is cancelled" in detail
     post(_task_url(application), {"decision": "confirm"})
     as_user("chief1")
     post(_task_url(application), {"comment": "同意"})
@@ -46,6 +47,10 @@ def test_generate_from_the_page_and_work_a_proposal(bureau, as_user, get, post, 
     resp = client.get(f"/results/rounds/{application.round_id}/list.xlsx")
     rows = list(load_workbook(BytesIO(resp.data)).active.iter_rows(values_only=True))
     assert rows[1][0] == "序号" and rows[2][3] == "R23" and rows[2][11] == "已应用"
+    # a Chinese document whatever the page's language, the rule's sentence included
+    assert rows[2][9].endswith("评价等级为“差”（52.00 分）：取消该部门预算项目")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert "取消该部门预算项目" in get(f"/results/{application.id}")
 
 
 def test_other_units_do_not_see_the_proposal(bureau, as_user, get):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from workflows import results
+
+from ..i18n import translate
 from ..inbox.labels import STEP_DECISION_LABELS, TASK_LABELS
 
 STATUS_LABELS = {
@@ -72,4 +75,9 @@ def results_globals() -> dict:
     """The label tables the result-application templates use."""
     return {"RA_STATUS_LABELS": STATUS_LABELS, "RA_STATUS_CLASSES": STATUS_CLASSES,
             "RA_ACTION_LABELS": ACTION_LABELS, "RA_RULE_LABELS": RULE_LABELS,
-            "RA_HISTORY_LABELS": HISTORY_LABELS}
+            "RA_HISTORY_LABELS": HISTORY_LABELS, "basis_of": basis_of}
+
+
+def basis_of(application) -> str:
+    """What a proposal rests on, in the interface language."""
+    return translate(results.basis_message(application))

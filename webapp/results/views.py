@@ -7,6 +7,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +21,7 @@ from workflows.results.accounts_xlsx import read_accounts, template
 from workflows.tables_xlsx import workbook
 
 from ..forms import yuan_from_wan
+from ..i18n import translate
 from . import task_pages  # noqa: F401  (registers the task pages with the inbox)
 from .labels import results_globals
 
@@ -119,7 +121,9 @@ def add(round_id: int):
 def round_xlsx(round_id: int):
     """The round's result-application list for the budget section (.xlsx)."""
     found = results.get_round_or_404(round_id, current_user)
-    return _xlsx(workbook([results.round_table(current_user, found)]),
+    with force_locale("zh_CN"):  # the list is a Chinese document whatever the page's language
+        table = results.round_table(current_user, found, say=translate)
+    return _xlsx(workbook([table]),
                  f"结果应用清单-{found.target_year}.xlsx")
 
 

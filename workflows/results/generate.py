@@ -146,6 +146,14 @@ def _definition():
     return definition
 
 
+def _with_text(basis: dict, text: Msg | str) -> dict:
+    """The figures, and the rule's sentence as its template and parameters (read back by
+    basis_message in the reader's language); basis_text keeps it in English for the API."""
+    if not isinstance(text, Msg):
+        return basis
+    return {**basis, "text": {"template": text.template, "params": dict(text.params)}}
+
+
 def _start(definition, found: ResultApplicationRound, c: Candidate,
            user: User) -> ResultApplication:
     application = ResultApplication(
@@ -153,7 +161,8 @@ def _start(definition, found: ResultApplicationRound, c: Candidate,
         source_type=c.source_type, source_id=c.source_id, unit_id=c.unit_id,
         project_id=c.project_id, special_fund_id=c.special_fund_id, rule_id=c.rule_id,
         action=c.action, pct=c.pct, base_amount=c.base_amount, budget_effect=c.budget_effect,
-        basis=c.basis, basis_text=c.basis_text, status="proposed", proposed_by_id=user.id)
+        basis=_with_text(c.basis, c.basis_text), basis_text=str(c.basis_text),
+        status="proposed", proposed_by_id=user.id)
     db.add(application)
     db.flush()
     unit = db.get(BudgetUnit, c.unit_id)

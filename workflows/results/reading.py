@@ -203,8 +203,18 @@ COLUMNS = (("序号", 6), ("单位", 20), ("项目", 28), ("依据规则", 10), 
            ("依据", 50), ("股室意见", 24), ("状态", 12))
 
 
-def round_table(user: User, found: ResultApplicationRound) -> Table:
-    """The round's result-application list for the budget section (DOMAIN §7 exports)."""
+def basis_message(a: ResultApplication) -> Msg | str:
+    """What a proposal rests on: the rule's sentence (to translate), or the performance
+    section's own words for a proposal it added."""
+    stored = (a.basis or {}).get("text")
+    if isinstance(stored, dict) and isinstance(stored.get("template"), str):
+        return Msg.stored(stored["template"], stored.get("params") or {})
+    return a.basis_text
+
+
+def round_table(user: User, found: ResultApplicationRound, say=str) -> Table:
+    """The round's result-application list for the budget section (DOMAIN §7 exports); `say`
+    puts a basis into words (the web layer passes its Chinese translation)."""
     wan = Decimal(10000)
     rows = db.execute(
         select(ResultApplication, BudgetUnit.name, Project.name)
@@ -216,7 +226,7 @@ def round_table(user: User, found: ResultApplicationRound) -> Table:
               a.base_amount / wan if a.base_amount is not None else None,
               a.budget_effect / wan if a.budget_effect is not None else None,
               a.applied_effect / wan if a.applied_effect is not None else None,
-              a.basis_text, a.section_comment, XLSX_STATUSES.get(a.status, a.status))
+              say(basis_message(a)), a.section_comment, XLSX_STATUSES.get(a.status, a.status))
              for i, (a, unit, project) in enumerate(rows, start=1)]
     title = (f"{found.target_year}年预算绩效结果应用清单"
              f"（依据{found.source_year}年评价、监控和整改结果）")

@@ -29,6 +29,7 @@ from ..cycle_rules import (
     grade_proposal,
     idle_since,
 )
+from ..messages import Msg
 
 FINAL = ("final", "results_issued", "closed")
 CENT = Decimal("0.01")
@@ -48,7 +49,7 @@ class Candidate:
     pct: Decimal | None = None
     base_amount: Decimal | None = None
     basis: dict = field(default_factory=dict)
-    basis_text: str = ""
+    basis_text: Msg | str = ""  # a Msg, so that the pages and the list say it in their language
 
     @property
     def budget_effect(self) -> Decimal | None:
@@ -66,6 +67,9 @@ class Candidate:
         """What makes two proposals the same (a re-run adds only new ones)."""
         return (self.rule_id, self.source_type, self.source_id, self.project_id, self.unit_id,
                 self.action)
+
+
+MARKS = {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}  # the grades as written
 
 
 def _d(value) -> str:
@@ -99,14 +103,25 @@ def from_key_evaluations(bureau_id: int, year: int, settings: dict) -> Iterator[
                 else project.year_amount if project is not None else None)
         action = {"cancel": "cancel", "cut": "reduce_pct"}.get(proposal.action,
                                                                "require_improvement")
-        note = ""
+        said = {"title": ev.title, "mark": MARKS[ev.grade], "score": _d(ev.final_score),
+                "pct": _d(proposal.cut_pct)}
+        text = Msg("%(title)s graded %(mark)s (score %(score)s): improvement required", **said)
         if action == "cancel" and project is None:
             action = "require_improvement"  # a unit's overall spending is not cancelled
-        elif action == "reduce_pct" and (base is None or (fund is not None
-                                                          and fund.id in cut_funds)):
-            # nothing to cut from, or the fund is cut already (its worst grade first)
+        elif action == "cancel":
+            text = Msg("%(title)s graded %(mark)s (score %(score)s): the department project is "
+                       "cancelled", **said)
+        elif action == "reduce_pct" and base is not None and fund is not None \
+                and fund.id in cut_funds:  # the fund is cut once, for its worst grade
             action = "require_improvement"
-            note = "; the fund is already cut once" if base is not None else ""
+            text = Msg("%(title)s graded %(mark)s (score %(score)s): improvement required; the "
+                       "special fund is already cut once", **said)
+        elif action == "reduce_pct" and base is None:
+            action = "require_improvement"  # nothing to cut from
+        elif action == "reduce_pct":
+            text = Msg("%(title)s graded %(mark)s (score %(score)s): cut by %(pct)s%%", **said) \
+                if fund is None else Msg("%(title)s graded %(mark)s (score %(score)s): the "
+                                         "special fund is cut by %(pct)s%%", **said)
         if action == "reduce_pct" and fund is not None:
             cut_funds.add(fund.id)
         yield Candidate(
@@ -114,8 +129,7 @@ def from_key_evaluations(bureau_id: int, year: int, settings: dict) -> Iterator[
             project.id if project else None, fund.id if fund is not None else None,
             proposal.cut_pct if action == "reduce_pct" else None, base,
             {"grade": ev.grade, "final_score": _d(ev.final_score), "object_type": kind,
-             "base_amount": _d(base), "cut_pct": _d(proposal.cut_pct)},
-            f"{ev.title}: {proposal.basis} (score {ev.final_score}){note}")
+             "base_amount": _d(base), "cut_pct": _d(proposal.cut_pct)}, text)
 
 
 def from_self_evaluations(bureau_id: int, year: int, graded_by_finance: set) -> Iterator[
@@ -131,8 +145,9 @@ def from_self_evaluations(bureau_id: int, year: int, graded_by_finance: set) -> 
         yield Candidate("R24", "require_improvement", "self_evaluation", se.id, se.unit_id,
                         se.project_id, basis={"grade": se.grade,
                                               "total_score": _d(se.total_score)},
-                        basis_text=f"self-evaluation graded {se.grade} "
-                                   f"(score {se.total_score}): improvement required")
+                        basis_text=Msg("self-evaluation graded %(mark)s (score %(score)s): "
+                                       "improvement required", mark=MARKS[se.grade],
+                                       score=_d(se.total_score)))
 
 
 def from_monitoring(bureau_id: int, year: int) -> Iterator[Candidate]:
@@ -148,12 +163,15 @@ def from_monitoring(bureau_id: int, year: int) -> Iterator[Candidate]:
             continue
         project = db.get(Project, action.project_id)
         stop = action.kind == "stop"
+        said = {"year": year, "id": action.id, "amount": _d(action.amount)}
         yield Candidate(
             "R15", "cancel" if stop else "suspend_until_rectified", "monitoring", action.id,
             action.unit_id, project.id, base_amount=project.year_amount if stop else None,
             basis={"fund_action": action.id, "kind": action.kind, "amount": _d(action.amount)},
-            basis_text=f"disbursement {'stopped' if stop else 'suspended'} in the {year} "
-                       f"monitoring (fund action {action.id}, {action.amount} yuan)")
+            basis_text=Msg("disbursement stopped in the %(year)s monitoring (fund action "
+                           "%(id)s, %(amount)s yuan)", **said) if stop else Msg(
+                "disbursement suspended in the %(year)s monitoring (fund action %(id)s, "
+                "%(amount)s yuan)", **said))
 
 
 def from_ledger(bureau_id: int, year: int, compilation: date) -> Iterator[Candidate]:
@@ -170,9 +188,9 @@ def from_ledger(bureau_id: int, year: int, compilation: date) -> Iterator[Candid
             "R28", "suspend_until_rectified", "rectification", items[0].id, unit_id,
             project_id, basis={"items": [i.id for i in items],
                                "deadlines": [i.deadline.isoformat() for i in items]},
-            basis_text=f"{len(items)} ledger item(s) past their deadline and not signed off "
-                       f"by {compilation.isoformat()}: "
-                       + ", ".join(str(i.id) for i in items))
+            basis_text=Msg("%(n)s ledger item(s) past their deadline and not signed off by "
+                           "%(day)s: %(ids)s", n=len(items), day=compilation.isoformat(),
+                           ids=", ".join(str(i.id) for i in items)))
 
 
 def from_final_accounts(bureau_id: int, year: int, settings: dict
@@ -199,9 +217,11 @@ def from_final_accounts(bureau_id: int, year: int, settings: dict
                    "county_average": _d(average.quantize(Decimal("0.0001"))),
                    "margin_pp": str(settings["balance_margin_pp"]),
                    "operating_funds": _d(a.operating_funds)},
-            basis_text=f"balance ratio {ratio.quantize(CENT)}% > county "
-                       f"{average.quantize(CENT)}% + {settings['balance_margin_pp']} pp: "
-                       f"operating funds cut {proposal.cut_pct}%"))
+            basis_text=Msg("balance ratio %(ratio)s%% > county %(average)s%% + %(margin)s pp: "
+                           "operating funds cut %(pct)s%%", ratio=_d(ratio.quantize(CENT)),
+                           average=_d(average.quantize(CENT)),
+                           margin=str(settings["balance_margin_pp"]),
+                           pct=_d(proposal.cut_pct))))
     return average, out
 
 
@@ -217,5 +237,6 @@ def from_balances(bureau_id: int, year: int, on: date, settings: dict) -> Iterat
             b.project_id, base_amount=b.unspent,
             basis={"unspent": _d(b.unspent), "last_spent_on": b.last_spent_on.isoformat(),
                    "idle_years": settings["idle_years"]},
-            basis_text=f"{b.unspent} yuan unspent since {b.last_spent_on.isoformat()}, "
-                       f"beyond the {settings['idle_years']}-year usage period: recovered")
+            basis_text=Msg("%(amount)s yuan unspent since %(day)s, beyond the %(years)s-year "
+                           "usage period: recovered", amount=_d(b.unspent),
+                           day=b.last_spent_on.isoformat(), years=settings["idle_years"]))
